@@ -1,0 +1,27 @@
+// Bundles the extension client, the language server and the CLI with esbuild.
+// Every library is bundled, so the .vsix is packaged with `vsce package --no-dependencies`.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  // Native drivers are never bundled: the language server must not load them, and the
+  // rehearsal child resolves them from the user's workspace first.
+  external: ['vscode', 'better-sqlite3', 'pg-native'],
+};
+
+const entries = [
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' },
+  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' },
+  { entryPoints: ['test/corpus/corpus.ts'], outfile: 'dist/corpus.js' },
+].filter((e) => existsSync(e.entryPoints[0]));
+
+await Promise.all(entries.map((e) => build({ ...common, ...e })));
+if (watch) console.log('esbuild: built', entries.map((e) => e.outfile).join(', '));
