@@ -1,0 +1,84 @@
+// The VS Code client: starts the bundled language server (dist/server.js) over IPC, shows its state
+// in the status bar, and contributes the "Evolve" commands. Activation errors are shown, never swallowed.
+import * as vscode from 'vscode';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { ClientCommands, LANGUAGE_SERVER_ID, LintWorkspaceRequest, StatusNotification } from '../../server/src/lsp/protocol';
+import { EvolveStatusBar } from './status-bar';
+
+let client: LanguageClient | undefined;
+
+function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    // Which of these files are evolve scripts is decided by evolve.config.json, on the server.
+    documentSelector: [
+      { scheme: 'file', language: 'typescript' },
+      { scheme: 'file', language: 'javascript' },
+    ],
+    outputChannel: output,
+  };
+  // The id makes `evolve.trace.server` control protocol tracing.
+  return new LanguageClient(LANGUAGE_SERVER_ID, 'Evolve', serverOptions, clientOptions);
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Evolve', { log: true });
+  const status = new EvolveStatusBar(ClientCommands.showOutput);
+  context.subscriptions.push(output, status);
+
+  const start = async (): Promise<void> => {
+    status.starting();
+    const started = createClient(context, output);
+    started.onDidChangeState(({ newState }) => {
+      if (newState === State.Stopped) status.failed('the language server stopped (see the output; run "Evolve: Restart Server")');
+    });
+    context.subscriptions.push(started.onNotification(StatusNotification, (params) => status.update(params)));
+    client = started;
+    await started.start();
+  };
+
+  // Not awaited: activation must not wait for the user to dismiss the message.
+  const reportFailure = (what: string, err: unknown): void => {
+    const message = `${what}: ${describe(err)}`;
+    output.error(message);
+    status.failed(message);
+    void vscode.window.showErrorMessage(`Evolve: ${message}`, 'Show Output').then((choice) => choice && output.show(true));
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(ClientCommands.showOutput, () => output.show(true)),
+    vscode.commands.registerCommand(ClientCommands.restartServer, async () => {
+      try {
+        if (client) await client.stop();
+        await start();
+      } catch (err) {
+        reportFailure('Restarting the language server failed', err);
+      }
+    }),
+    vscode.commands.registerCommand(ClientCommands.lintWorkspace, async () => {
+      if (!client?.isRunning()) return reportFailure('Cannot lint the workspace', new Error('the language server is not running'));
+      const result = await client.sendRequest(LintWorkspaceRequest);
+      vscode.window.showInformationMessage(
+        `Evolve: ${result.findings} finding${result.findings === 1 ? '' : 's'} in ${result.files} evolve script${result.files === 1 ? '' : 's'}.`,
+      );
+    }),
+  );
+
+  try {
+    await start();
+  } catch (err) {
+    reportFailure(`The language server (${context.asAbsolutePath('dist/server.js')}) failed to start`, err);
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}
