@@ -2,6 +2,7 @@
 // Every library is bundled, so the .vsix is packaged with `vsce package --no-dependencies`.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
+import { buildRuntime } from '../runtime/scripts/build.mjs';
 
 const watch = process.argv.includes('--watch');
 const common = {
@@ -23,5 +24,6 @@ const entries = [
   { entryPoints: ['test/corpus/corpus.ts'], outfile: 'dist/corpus.js' },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
-await Promise.all(entries.map((e) => build({ ...common, ...e })));
+// evolve-runtime (runtime/dist) is built too: examples, tests and benches import it by its package name.
+await Promise.all([...entries.map((e) => build({ ...common, ...e })), buildRuntime()]);
 if (watch) console.log('esbuild: built', entries.map((e) => e.outfile).join(', '));

@@ -1,0 +1,41 @@
+// Kysely: db.transaction().execute(fn). Checkpoint statements are plain SQL run through
+// executeQuery without plugins (a CamelCasePlugin would rename the columns we read back), with
+// the dialect's own parameter placeholders, found by compiling a one-parameter query.
+import { sqlCheckpointStore } from '../checkpoint-sql.js';
+import type { Adapter, SqlAdapterOptions } from '../types.js';
+
+interface KyselyLike {
+  withoutPlugins(): KyselyLike;
+  selectFrom(table: string): { selectAll(): { where(column: string, op: string, value: unknown): { compile(): { sql: string } } } };
+  executeQuery(query: unknown): Promise<{ rows: unknown[] }>;
+}
+
+interface KyselyDatabase<Trx> extends KyselyLike {
+  transaction(): { setIsolationLevel(level: any): { execute<T>(fn: (trx: Trx) => Promise<T>): Promise<T> }; execute<T>(fn: (trx: Trx) => Promise<T>): Promise<T> };
+}
+
+export interface KyselyAdapterOptions extends SqlAdapterOptions {
+  isolationLevel?: 'read uncommitted' | 'read committed' | 'repeatable read' | 'serializable' | 'snapshot';
+}
+
+function rawQuery(sql: string, parameters: unknown[]) {
+  // The shape of Kysely's CompiledQuery for raw SQL (CompiledQuery.raw), built here so the
+  // adapter needs no import of kysely itself.
+  return { sql, parameters, query: { kind: 'RawNode', sqlFragments: [sql], parameters: [] }, queryId: { queryId: 'evolve-runtime-checkpoint' } };
+}
+
+export function kyselyAdapter<Trx extends KyselyLike>(db: KyselyDatabase<Trx>, options: KyselyAdapterOptions = {}): Adapter<Trx> {
+  const probe = db.selectFrom('evolve_probe').selectAll().where('x', '=', 1).compile().sql;
+  const placeholders = probe.includes('$1') ? 'dollar' : 'question';
+  return {
+    name: 'kysely',
+    transaction(work) {
+      const builder = db.transaction();
+      return (options.isolationLevel ? builder.setIsolationLevel(options.isolationLevel) : builder).execute(work);
+    },
+    checkpoints: sqlCheckpointStore<Trx>(
+      { placeholders, query: async (trx, sql, params) => (await trx.withoutPlugins().executeQuery(rawQuery(sql, params))).rows as Record<string, unknown>[] },
+      options.checkpointTable,
+    ),
+  };
+}
