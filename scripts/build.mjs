@@ -15,6 +15,8 @@ const common = {
   // Native drivers are never bundled: the language server must not load them, and the
   // rehearsal child resolves them from the user's workspace first.
   external: ['vscode', 'better-sqlite3', 'pg-native'],
+  // jsonc-parser's UMD entry requires its own files at run time; its ESM entry bundles cleanly.
+  mainFields: ['module', 'main'],
 };
 
 const entries = [
