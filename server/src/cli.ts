@@ -1,0 +1,41 @@
+// The `evolve` command: `evolve lint` and `evolve rehearse`, on the same core as the editor.
+import { LINT_USAGE, runLintCommand, type CliIo } from './cli/lint';
+
+const USAGE = `Usage: evolve <command> [options]
+
+Commands:
+  lint [paths...]        Find unbatched loops and missing commits in evolve scripts
+  rehearse <script>      Run a script against a snapshot of the database and report what it did
+
+Run "evolve <command> --help" for a command's options.`;
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'lint':
+      return runLintCommand(rest, io);
+    case undefined:
+    case '-h':
+    case '--help':
+      io.stdout.write(USAGE + '\n');
+      return command === undefined ? 2 : 0;
+    case '--version':
+      io.stdout.write(`${process.env.EVOLVE_VERSION ?? '0.1.0'}\n`);
+      return 0;
+    default:
+      io.stderr.write(`evolve: unknown command "${command}".\n\n${USAGE}\n\n${LINT_USAGE}\n`);
+      return 2;
+  }
+}
+
+if (require.main === module || process.argv[1]?.endsWith('evolve.js')) {
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: Error) => {
+      process.stderr.write(`evolve: internal error: ${error.stack ?? error.message}\nPlease report this with the command you ran.\n`);
+      process.exitCode = 2;
+    },
+  );
+}

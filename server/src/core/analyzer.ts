@@ -1,0 +1,145 @@
+// The analysis entry point: analyses one file (following helpers into other project files) or many.
+// Used by the CLI and the language server alike.
+import { readFileSync } from 'node:fs';
+import type { EvolveConfig } from './config';
+import { firstSyntaxError, parseSource } from './parse';
+import { RULES } from './rules';
+import type { RuleReport } from './rules/rule';
+import { ProjectContext, type AnalysisHost } from './semantics/context';
+import { runnerTransaction } from './semantics/transactions';
+import { isSuppressed, parseSuppressions } from './suppression';
+import { ts } from './ts';
+import type { FileResult, Finding, Range, RuleId, SourceText } from './types';
+
+export type { AnalysisHost } from './semantics/context';
+
+export const diskHost: AnalysisHost = {
+  readFile(path) {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+function rangeOf(sf: ts.SourceFile, start: number, end: number): Range {
+  return { start: sf.getLineAndCharacterOfPosition(start), end: sf.getLineAndCharacterOfPosition(end) };
+}
+
+/** The squiggle covers the node's first line (a loop's header, a statement's start), not its whole body. */
+function defaultEnd(sf: ts.SourceFile, node: ts.Node, start: number): number {
+  const lineEnd = sf.text.indexOf('\n', start);
+  const end = Math.min(node.getEnd(), lineEnd < 0 ? sf.text.length : lineEnd);
+  return Math.max(end, start + 1);
+}
+
+function fill(template: string, data: Record<string, string | number> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => String(data[k] ?? ''));
+}
+
+export class Analyzer {
+  private readonly overlays = new Map<string, string>();
+  /** Parsed imported files, reused across analyses until any of them changes. */
+  private readonly importCache = new Map<string, { text: string; sf: ts.SourceFile }>();
+
+  constructor(
+    private config: EvolveConfig,
+    private readonly host: AnalysisHost = diskHost,
+  ) {}
+
+  setConfig(config: EvolveConfig): void {
+    this.config = config;
+  }
+
+  getConfig(): EvolveConfig {
+    return this.config;
+  }
+
+  /** Editor buffers override the disk; `undefined` drops the override (the buffer closed). */
+  setFileText(path: string, text: string | undefined): void {
+    if (text === undefined) this.overlays.delete(path);
+    else this.overlays.set(path, text);
+    if (this.importCache.has(path)) this.importCache.clear();
+  }
+
+  private readFile(path: string): string | undefined {
+    return this.overlays.get(path) ?? this.host.readFile(path);
+  }
+
+  analyzeFile(path: string, text?: string): FileResult {
+    const source = text ?? this.readFile(path);
+    if (source === undefined) {
+      return { file: path, findings: [], fatal: { message: `Cannot read ${path}.`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } };
+    }
+    const project = new ProjectContext({
+      readFile: (p) => {
+        const t = this.readFile(p);
+        return t;
+      },
+    });
+    const sf = parseSource(path, source);
+    project.addFile(path, sf);
+    const result: FileResult = { file: path, findings: [] };
+    const syntax = firstSyntaxError(sf);
+    if (syntax) {
+      result.fatal = {
+        message: `Parsing error: ${ts.flattenDiagnosticMessageText(syntax.messageText, '\n')}`,
+        range: rangeOf(sf, syntax.start, syntax.start + Math.max(1, syntax.length)),
+      };
+    }
+    const suppressions = parseSuppressions(source);
+    const runner = runnerTransaction(sf, this.config);
+    for (const id of Object.keys(RULES) as RuleId[]) {
+      const severity = this.config.rules[id] ?? RULES[id].meta.defaultSeverity;
+      if (severity === 'off') continue;
+      const rule = RULES[id];
+      const seen = new Set<string>();
+      const report = (r: RuleReport) => {
+        const start = r.node.getStart(sf);
+        const range = rangeOf(sf, start, r.end ?? defaultEnd(sf, r.node, start));
+        const key = `${start}:${r.messageId}`;
+        if (seen.has(key) || isSuppressed(suppressions, id, range.start.line)) return;
+        seen.add(key);
+        const finding: Finding = {
+          ruleId: id,
+          messageId: r.messageId,
+          message: fill(rule.meta.messages[r.messageId] ?? r.messageId, r.data),
+          severity,
+          file: path,
+          range,
+          start,
+          end: r.end ?? defaultEnd(sf, r.node, start),
+          fixes: r.fixes ?? [],
+          suggestions: r.suggestions ?? [],
+          related: (r.related ?? []).map((rel) => ({
+            file: rel.node.getSourceFile().fileName,
+            range: rangeOf(rel.node.getSourceFile(), rel.node.getStart(), defaultEnd(rel.node.getSourceFile(), rel.node, rel.node.getStart())),
+            message: rel.message,
+          })),
+          data: r.facts,
+        };
+        result.findings.push(finding);
+      };
+      try {
+        rule.check({ sf, config: this.config, runner, report });
+      } catch (error) {
+        if (!result.fatal) {
+          result.fatal = {
+            message: `Evolve could not finish analysing this file (${id}): ${(error as Error).message}. Please report it with the file.`,
+            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          };
+        }
+      }
+    }
+    result.findings.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
+    return result;
+  }
+}
+
+/** Analyses several files with one configuration. */
+export function analyze(files: SourceText[], config: EvolveConfig, host: AnalysisHost = diskHost): FileResult[] {
+  const analyzer = new Analyzer(config, host);
+  for (const f of files) analyzer.setFileText(f.path, f.text);
+  return files.map((f) => analyzer.analyzeFile(f.path, f.text));
+}

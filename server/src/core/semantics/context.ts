@@ -1,0 +1,108 @@
+// Per-file and per-project state for the semantic layer: parsed files, caches, module resolution.
+import { dirname, join, resolve } from 'node:path';
+import { librariesImported, type LibraryId } from '../libraries';
+import { parseSource } from '../parse';
+import { ts } from '../ts';
+
+export type Origin =
+  /** An array of rows from a read; `bounded` when the read is limited, `page` when it pages. */
+  | { kind: 'rows'; bounded: boolean; page: boolean; source: ts.Node }
+  /** A cursor or async iterable over a read. */
+  | { kind: 'cursor'; bounded: boolean; page: boolean; source: ts.Node }
+  /** Slices of an array processed a chunk at a time. */
+  | { kind: 'chunks'; of: Origin; source: ts.Node }
+  /** One row. */
+  | { kind: 'row' }
+  /** A fixed list written in code (literal array, in-code registry, imported constant). */
+  | { kind: 'fixed' }
+  /** A value that is not a database: Map, Set, hash, HTTP or payment client, progress bar. */
+  | { kind: 'non-db' }
+  /** A database handle, model, collection or repository. */
+  | { kind: 'db'; library?: LibraryId }
+  /** A prepared statement whose SQL is known. */
+  | { kind: 'statement'; sqlKind: string; bounded: boolean }
+  | { kind: 'unknown' };
+
+export const UNKNOWN: Origin = { kind: 'unknown' };
+
+export interface AnalysisHost {
+  /** Reads a file that is not the one being analysed (helpers in other files); undefined when absent. */
+  readFile(path: string): string | undefined;
+}
+
+export class FileContext {
+  readonly libraries: LibraryId[];
+  readonly origins = new Map<ts.Node, Origin>();
+  readonly summaries = new Map<ts.Node, unknown>();
+  constructor(
+    readonly project: ProjectContext,
+    readonly path: string,
+    readonly sf: ts.SourceFile,
+  ) {
+    const specs: string[] = [];
+    for (const s of sf.statements) {
+      if (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier)) specs.push(s.moduleSpecifier.text);
+    }
+    const visit = (n: ts.Node): void => {
+      if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'require' && n.arguments[0] && ts.isStringLiteral(n.arguments[0])) {
+        specs.push(n.arguments[0].text);
+      }
+      if (specs.length < 200) ts.forEachChild(n, visit);
+    };
+    visit(sf);
+    this.imports = specs;
+    this.libraries = librariesImported(specs);
+  }
+  readonly imports: string[];
+}
+
+const contexts = new WeakMap<ts.SourceFile, FileContext>();
+
+/** The analysis context of the file a node belongs to (set when the file was added to a project). */
+export function contextOf(node: ts.Node): FileContext | undefined {
+  return contexts.get(node.getSourceFile());
+}
+
+const EXTENSIONS = ['', '.ts', '.tsx', '.js', '.mjs', '.cjs', '.mts', '.cts', '/index.ts', '/index.js'];
+
+/** The files of one analysis run (or one language-server workspace) and their parsed trees. */
+export class ProjectContext {
+  private readonly files = new Map<string, FileContext | null>();
+
+  constructor(private readonly host: AnalysisHost) {}
+
+  /** Registers the file being analysed, parsed from the given text. */
+  addFile(path: string, sf: ts.SourceFile): FileContext {
+    const ctx = new FileContext(this, path, sf);
+    this.files.set(path, ctx);
+    contexts.set(sf, ctx);
+    return ctx;
+  }
+
+
+  /** A project file imported by relative path, parsed on first use (undefined when unreadable). */
+  load(path: string): FileContext | undefined {
+    if (this.files.has(path)) return this.files.get(path) ?? undefined;
+    const text = this.host.readFile(path);
+    if (text === undefined || text.length > 2_000_000) {
+      this.files.set(path, null);
+      return undefined;
+    }
+    return this.addFile(path, parseSource(path, text));
+  }
+
+  /** Resolves a relative import from a file to a project file; packages are not followed. */
+  resolveImport(fromPath: string, specifier: string): FileContext | undefined {
+    if (!specifier.startsWith('.')) return undefined;
+    const base = resolve(dirname(fromPath), specifier);
+    const stripped = base.replace(/\.(js|mjs|cjs)$/, '');
+    for (const candidate of [base, stripped]) {
+      for (const ext of EXTENSIONS) {
+        const full = ext.startsWith('/') ? join(candidate, ext.slice(1)) : candidate + ext;
+        const ctx = this.load(full);
+        if (ctx) return ctx;
+      }
+    }
+    return undefined;
+  }
+}

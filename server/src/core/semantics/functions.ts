@@ -1,0 +1,209 @@
+// Functions the analysis follows: local helpers, class methods and helpers exported by other files
+// of the project. A summary says whether a function writes and what it returns.
+import { ts } from '../ts';
+import { forEachDescendant, isFunctionLike, nameOfCallee, unwrap } from './ast';
+import { classifyCall, classifyTaggedTemplate } from './calls';
+import { contextOf, UNKNOWN, type Origin } from './context';
+import { originOf, worst } from './origins';
+import { referencesTo, resolveIdentifier, type Declaration } from './scope';
+
+export interface FunctionSummary {
+  /** The first write the function performs, directly or through functions it calls. */
+  write: ts.Node | undefined;
+  returns: Origin;
+}
+
+const summaries = new WeakMap<ts.Node, FunctionSummary>();
+const computing = new Set<ts.Node>();
+
+function functionFromDeclaration(decl: ts.Node | undefined): ts.FunctionLikeDeclaration | undefined {
+  if (!decl) return undefined;
+  if (isFunctionLike(decl)) return decl;
+  if (ts.isVariableDeclaration(decl) && decl.initializer) {
+    const init = unwrap(decl.initializer);
+    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+  }
+  if (ts.isPropertyAssignment(decl)) {
+    const init = unwrap(decl.initializer);
+    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+  }
+  return undefined;
+}
+
+/** The declaration a file exports under `name` (`default` for the default export). */
+export function exportedDeclaration(from: ts.SourceFile, specifier: string, name: string): ts.Node | undefined {
+  const ctx = contextOf(from);
+  const target = ctx?.project.resolveImport(ctx.path, specifier);
+  if (!target) return undefined;
+  const sf = target.sf;
+  for (const s of sf.statements) {
+    const exported = ts.canHaveModifiers(s) && ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    const isDefault = ts.canHaveModifiers(s) && ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+    if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && exported) {
+      if ((isDefault && name === 'default') || s.name?.text === name) return s;
+    }
+    if (ts.isVariableStatement(s) && exported) {
+      for (const d of s.declarationList.declarations) if (ts.isIdentifier(d.name) && d.name.text === name) return d;
+    }
+    if (ts.isExportAssignment(s) && name === 'default') {
+      const e = unwrap(s.expression);
+      return ts.isIdentifier(e) ? resolveIdentifier(e) : e;
+    }
+    // CommonJS: module.exports.name = ..., exports.name = ..., module.exports = { name }.
+    if (ts.isExpressionStatement(s) && ts.isBinaryExpression(s.expression) && s.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const left = s.expression.left.getText();
+      const right = unwrap(s.expression.right);
+      if (left === `exports.${name}` || left === `module.exports.${name}`) return ts.isIdentifier(right) ? resolveIdentifier(right) : right;
+      if (left === 'module.exports' && ts.isObjectLiteralExpression(right)) {
+        for (const p of right.properties) {
+          if (p.name && ts.isIdentifier(p.name) && p.name.text === name) {
+            if (ts.isShorthandPropertyAssignment(p)) return resolveIdentifier(p.name);
+            if (ts.isPropertyAssignment(p)) return ts.isIdentifier(p.initializer) ? resolveIdentifier(p.initializer) : p;
+            if (ts.isMethodDeclaration(p)) return p;
+          }
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+function functionFromImport(decl: Declaration): ts.FunctionLikeDeclaration | undefined {
+  if (!(ts.isImportSpecifier(decl) || ts.isImportClause(decl))) return undefined;
+  let importDecl: ts.Node = decl;
+  while (!ts.isImportDeclaration(importDecl)) importDecl = importDecl.parent;
+  const spec = (importDecl.moduleSpecifier as ts.StringLiteral).text;
+  const name = ts.isImportSpecifier(decl) ? (decl.propertyName ?? decl.name).text : 'default';
+  return functionFromDeclaration(exportedDeclaration(decl.getSourceFile(), spec, name));
+}
+
+/** `const { helper } = require('./helpers')` and `const helpers = require('./helpers'); helpers.x()`. */
+function functionFromRequire(decl: Declaration, member?: string): ts.FunctionLikeDeclaration | undefined {
+  let varDecl: ts.Node = decl;
+  let name = member;
+  if (ts.isBindingElement(decl)) {
+    name = (decl.propertyName && ts.isIdentifier(decl.propertyName) ? decl.propertyName : (decl.name as ts.Identifier)).text;
+    varDecl = decl.parent.parent;
+  }
+  if (!ts.isVariableDeclaration(varDecl) || !varDecl.initializer || !name) return undefined;
+  const init = unwrap(varDecl.initializer);
+  if (!ts.isCallExpression(init) || nameOfCallee(init.expression) !== 'require' || !init.arguments[0] || !ts.isStringLiteral(init.arguments[0])) return undefined;
+  return functionFromDeclaration(exportedDeclaration(decl.getSourceFile(), init.arguments[0].text, name));
+}
+
+/** The function a call invokes, when it is declared in the project. */
+export function resolveCallee(call: ts.CallExpression): ts.FunctionLikeDeclaration | undefined {
+  const callee = unwrap(call.expression);
+  if (ts.isIdentifier(callee)) {
+    const decl = resolveIdentifier(callee);
+    if (!decl) return undefined;
+    return functionFromDeclaration(decl) ?? functionFromImport(decl) ?? functionFromRequire(decl);
+  }
+  if (ts.isPropertyAccessExpression(callee)) {
+    const method = callee.name.text;
+    if (callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      for (let n: ts.Node | undefined = callee.parent; n; n = n.parent) {
+        if (ts.isClassDeclaration(n) || ts.isClassExpression(n) || ts.isObjectLiteralExpression(n)) {
+          for (const m of (ts.isObjectLiteralExpression(n) ? n.properties : n.members) as ts.NodeArray<ts.Node>) {
+            const mName = (m as { name?: ts.Node }).name;
+            if (mName && ts.isIdentifier(mName) && mName.text === method) return functionFromDeclaration(m);
+          }
+          return undefined;
+        }
+      }
+    }
+    if (ts.isIdentifier(callee.expression)) {
+      const decl = resolveIdentifier(callee.expression);
+      if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.isObjectLiteralExpression(unwrap(decl.initializer))) {
+        const obj = unwrap(decl.initializer) as ts.ObjectLiteralExpression;
+        const prop = obj.properties.find((p) => p.name && ts.isIdentifier(p.name) && p.name.text === method);
+        return prop ? functionFromDeclaration(prop) : undefined;
+      }
+      if (decl) return functionFromRequire(decl, method) ?? namespaceMember(decl, method);
+    }
+  }
+  return undefined;
+}
+
+function namespaceMember(decl: Declaration, member: string): ts.FunctionLikeDeclaration | undefined {
+  if (!ts.isNamespaceImport(decl)) return undefined;
+  const spec = (decl.parent.parent.moduleSpecifier as ts.StringLiteral).text;
+  return functionFromDeclaration(exportedDeclaration(decl.getSourceFile(), spec, member));
+}
+
+/** The first database write under `node`, following callbacks and called helpers. */
+export function firstWrite(node: ts.Node, skip?: (n: ts.Node) => boolean): ts.Node | undefined {
+  let found: ts.Node | undefined;
+  forEachDescendant(
+    node,
+    (n) => {
+      if (found) return 'skip';
+      if (skip?.(n)) return 'skip';
+      if (ts.isCallExpression(n)) {
+        const info = classifyCall(n);
+        if (info.kind === 'write') {
+          found = n;
+          return 'skip';
+        }
+        const fn = resolveCallee(n);
+        if (fn && summaryOf(fn).write) {
+          found = n;
+          return 'skip';
+        }
+      } else if (ts.isTaggedTemplateExpression(n) && classifyTaggedTemplate(n).kind === 'write') {
+        found = n;
+        return 'skip';
+      }
+    },
+    // Callbacks passed to calls run (forEach, then, transaction); declared functions run when called.
+    (fn) => !ts.isFunctionDeclaration(fn) && !ts.isMethodDeclaration(fn) && !!fn.parent && (ts.isCallExpression(fn.parent) || ts.isReturnStatement(fn.parent) || ts.isParenthesizedExpression(fn.parent)),
+  );
+  return found;
+}
+
+export function summaryOf(fn: ts.FunctionLikeDeclaration): FunctionSummary {
+  const cached = summaries.get(fn);
+  if (cached) return cached;
+  if (computing.has(fn) || computing.size > 25) return { write: undefined, returns: UNKNOWN };
+  computing.add(fn);
+  try {
+    const body = fn.body;
+    let returns: Origin = UNKNOWN;
+    let write: ts.Node | undefined;
+    if (body) {
+      write = firstWrite(body);
+      if (!ts.isBlock(body)) returns = originOf(body);
+      else {
+        const returned: Origin[] = [];
+        forEachDescendant(body, (n) => {
+          if (ts.isReturnStatement(n) && n.expression) returned.push(originOf(n.expression));
+        });
+        returns = worst(returned);
+      }
+    }
+    const summary = { write, returns };
+    summaries.set(fn, summary);
+    return summary;
+  } finally {
+    computing.delete(fn);
+  }
+}
+
+/** Origins of what callers pass for a helper's parameter, from call sites in the same file. */
+export function paramArgumentOrigins(p: ts.ParameterDeclaration): Origin[] {
+  const fn = p.parent;
+  if (!isFunctionLike(fn)) return [];
+  const index = fn.parameters.indexOf(p);
+  let nameNode: ts.Identifier | undefined;
+  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name) nameNode = fn.name;
+  else if (ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) nameNode = fn.parent.name;
+  if (!nameNode) return [];
+  const decl = ts.isVariableDeclaration(fn.parent) ? fn.parent : (fn as ts.FunctionDeclaration);
+  const origins: Origin[] = [];
+  for (const ref of referencesTo(decl as Declaration, fn.getSourceFile())) {
+    const call = ref.parent;
+    if (ts.isCallExpression(call) && call.expression === ref && call.arguments[index]) origins.push(originOf(call.arguments[index]));
+    if (origins.length > 8) break;
+  }
+  return origins;
+}

@@ -1,0 +1,145 @@
+// Finds loops of every shape scripts use and what each one iterates.
+import { ts } from '../ts';
+import { nameOfCallee, unwrap } from './ast';
+import { classifyCall } from './calls';
+import { UNKNOWN, type Origin } from './context';
+import { resolveCallee, summaryOf } from './functions';
+import { originOf } from './origins';
+import { resolveIdentifier } from './scope';
+
+export interface Loop {
+  /** The loop statement, or the call for callback loops (`rows.forEach(...)`). */
+  node: ts.Node;
+  kind: 'for-of' | 'for-in' | 'for' | 'while' | 'do' | 'callback' | 'cursor-while';
+  /** The code that runs once per iteration. */
+  body: ts.Node;
+  /** What is iterated, for loops over a collection or cursor; undefined for while/page loops. */
+  iterated: Origin | undefined;
+}
+
+const CALLBACK_LOOPS = new Set(['forEach', 'map', 'flatMap', 'eachAsync', 'each', 'eachSeries', 'mapSeries', 'reduce', 'filter', 'some', 'every', 'forEachSeries', 'eachLimit', 'mapLimit']);
+const FUNCTION_LOOPS = /^(pMap|pMapSeries|mapSeries|eachSeries|mapLimit|eachLimit|each|map|forEach|pEachSeries)$/;
+const CURSOR_STEPS = new Set(['hasNext', 'next', 'tryNext', 'read']);
+
+function callbackOf(call: ts.CallExpression): ts.FunctionLikeDeclaration | undefined {
+  for (const a of call.arguments) {
+    const arg = unwrap(a);
+    if (ts.isArrowFunction(arg) || ts.isFunctionExpression(arg)) return arg;
+  }
+  // `rows.forEach(migrateRow)`: a named helper declared in the project.
+  const first = call.arguments[0];
+  if (first && ts.isIdentifier(first)) {
+    const decl = resolveIdentifier(first);
+    if (decl && ts.isFunctionDeclaration(decl)) return decl;
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer) {
+      const init = unwrap(decl.initializer);
+      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+    }
+  }
+  return undefined;
+}
+
+/** The cursor a while loop steps through: `while (await cursor.hasNext())`, `while ((doc = await cursor.next()))`. */
+function steppedCursor(cond: ts.Expression): ts.Expression | undefined {
+  let found: ts.Expression | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(n) && CURSOR_STEPS.has(nameOfCallee(n.expression) ?? '')) {
+      const callee = unwrap(n.expression);
+      if (ts.isPropertyAccessExpression(callee)) found = callee.expression;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(cond);
+  return found;
+}
+
+/** `for (let i = 0; i < rows.length; i += STEP)`: the array and whether it steps by more than one. */
+function indexLoopArray(stmt: ts.ForStatement): { array: ts.Expression; chunked: boolean } | undefined {
+  const cond = stmt.condition;
+  if (!cond || !ts.isBinaryExpression(cond)) return undefined;
+  const right = unwrap(cond.right);
+  if (!ts.isPropertyAccessExpression(right) || right.name.text !== 'length') return undefined;
+  const inc = stmt.incrementor;
+  let chunked = false;
+  if (inc && ts.isBinaryExpression(inc) && inc.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken) {
+    chunked = unwrap(inc.right).getText() !== '1';
+  }
+  return { array: right.expression, chunked };
+}
+
+/** The loop `node` is, if it is one. */
+export function loopAt(node: ts.Node): Loop | undefined {
+  if (ts.isForOfStatement(node)) return { node, kind: 'for-of', body: node.statement, iterated: originOf(node.expression) };
+  if (ts.isForInStatement(node)) return { node, kind: 'for-in', body: node.statement, iterated: originOf(node.expression) };
+  if (ts.isForStatement(node)) {
+    const idx = indexLoopArray(node);
+    if (idx) {
+      const arr = originOf(idx.array);
+      const iterated: Origin = idx.chunked && (arr.kind === 'rows' || arr.kind === 'cursor') ? { kind: 'chunks', of: arr, source: node } : arr;
+      return { node, kind: 'for', body: node.statement, iterated };
+    }
+    return { node, kind: 'for', body: node.statement, iterated: undefined };
+  }
+  if (ts.isWhileStatement(node) || ts.isDoStatement(node)) {
+    let cursor = steppedCursor(node.expression);
+    if (!cursor && ts.isBlock(node.statement)) {
+      // `while (true) { const doc = await cursor.next(); if (!doc) break; ... }`
+      const first = node.statement.statements.slice(0, 3).map((s) => steppedCursor(s as unknown as ts.Expression)).find(Boolean);
+      if (first && originOf(first).kind === 'cursor') cursor = first;
+    }
+    if (cursor) return { node, kind: 'cursor-while', body: node.statement, iterated: originOf(cursor) };
+    return { node, kind: ts.isWhileStatement(node) ? 'while' : 'do', body: node.statement, iterated: undefined };
+  }
+  if (ts.isCallExpression(node)) {
+    const name = nameOfCallee(node.expression) ?? '';
+    const callee = unwrap(node.expression);
+    const cb = callbackOf(node);
+    if (!cb || !cb.body) return undefined;
+    if (CALLBACK_LOOPS.has(name) && ts.isPropertyAccessExpression(callee)) {
+      if (classifyCall(node).kind === 'read' && name !== 'forEach' && name !== 'eachAsync' && name !== 'each' && name !== 'map') return undefined;
+      return { node, kind: 'callback', body: cb.body, iterated: originOf(callee.expression) };
+    }
+    if (FUNCTION_LOOPS.test(name) && node.arguments.length >= 2 && node.arguments[0] !== cb) {
+      return { node, kind: 'callback', body: cb.body, iterated: originOf(node.arguments[0]) };
+    }
+  }
+  return undefined;
+}
+
+/** A read inside a loop body that fetches a page (LIMIT/take with paging), directly or through a helper. */
+export function pageReadIn(body: ts.Node): ts.Node | undefined {
+  let found: ts.Node | undefined;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(n)) {
+      const info = classifyCall(n);
+      if (info.kind === 'read' && !info.single && (info.bounded || info.page)) {
+        found = n;
+        return;
+      }
+      const fn = info.kind === 'none' ? resolveCallee(n) : undefined;
+      const ret = fn ? summaryOf(fn).returns : UNKNOWN;
+      if ((ret.kind === 'rows' || ret.kind === 'cursor') && (ret.bounded || ret.page)) {
+        found = n;
+        return;
+      }
+    }
+    if (ts.isFunctionDeclaration(n)) return;
+    ts.forEachChild(n, visit);
+  };
+  visit(body);
+  return found;
+}
+
+/** All loops in a subtree, outermost first. */
+export function loopsIn(root: ts.Node): Loop[] {
+  const out: Loop[] = [];
+  const visit = (n: ts.Node): void => {
+    const loop = loopAt(n);
+    if (loop) out.push(loop);
+    ts.forEachChild(n, visit);
+  };
+  visit(root);
+  return out;
+}

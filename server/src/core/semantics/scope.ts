@@ -1,0 +1,163 @@
+// Resolves identifiers to their declarations without a type checker: a per-scope table of the
+// names declared in each block, function, loop head, catch clause and source file.
+import { ts } from '../ts';
+import { isFunctionLike } from './ast';
+
+export type Declaration =
+  | ts.VariableDeclaration
+  | ts.BindingElement
+  | ts.ParameterDeclaration
+  | ts.FunctionDeclaration
+  | ts.ClassDeclaration
+  | ts.ImportSpecifier
+  | ts.ImportClause
+  | ts.NamespaceImport
+  | ts.ImportEqualsDeclaration;
+
+const scopeTables = new WeakMap<ts.Node, Map<string, Declaration>>();
+
+function isScope(node: ts.Node): boolean {
+  return (
+    ts.isSourceFile(node) ||
+    ts.isBlock(node) ||
+    ts.isModuleBlock(node) ||
+    ts.isCaseBlock(node) ||
+    ts.isCatchClause(node) ||
+    ts.isForStatement(node) ||
+    ts.isForOfStatement(node) ||
+    ts.isForInStatement(node) ||
+    isFunctionLike(node)
+  );
+}
+
+function addBindingNames(name: ts.BindingName, decl: Declaration, table: Map<string, Declaration>): void {
+  if (ts.isIdentifier(name)) {
+    table.set(name.text, decl);
+    return;
+  }
+  for (const el of name.elements) {
+    if (ts.isOmittedExpression(el)) continue;
+    addBindingNames(el.name, el, table);
+  }
+}
+
+function addVariableList(list: ts.VariableDeclarationList, table: Map<string, Declaration>): void {
+  for (const d of list.declarations) {
+    if (ts.isIdentifier(d.name)) table.set(d.name.text, d);
+    else addBindingNames(d.name, d, table);
+  }
+}
+
+function collectStatement(stmt: ts.Statement, table: Map<string, Declaration>): void {
+  if (ts.isVariableStatement(stmt)) addVariableList(stmt.declarationList, table);
+  else if (ts.isFunctionDeclaration(stmt) && stmt.name) table.set(stmt.name.text, stmt);
+  else if (ts.isClassDeclaration(stmt) && stmt.name) table.set(stmt.name.text, stmt);
+  else if (ts.isImportDeclaration(stmt) && stmt.importClause) {
+    const clause = stmt.importClause;
+    if (clause.name) table.set(clause.name.text, clause);
+    const bindings = clause.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings)) table.set(bindings.name.text, bindings);
+    else if (bindings) for (const s of bindings.elements) table.set(s.name.text, s);
+  } else if (ts.isImportEqualsDeclaration(stmt)) table.set(stmt.name.text, stmt);
+  else if (ts.isExportAssignment(stmt)) {
+    /* no names */
+  }
+}
+
+function tableFor(scope: ts.Node): Map<string, Declaration> {
+  let table = scopeTables.get(scope);
+  if (table) return table;
+  table = new Map();
+  if (ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope)) {
+    for (const s of scope.statements) collectStatement(s, table);
+  } else if (ts.isCaseBlock(scope)) {
+    for (const c of scope.clauses) for (const s of c.statements) collectStatement(s, table);
+  } else if (ts.isCatchClause(scope)) {
+    if (scope.variableDeclaration) addBindingNames(scope.variableDeclaration.name, scope.variableDeclaration, table);
+  } else if (ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) {
+    const init = scope.initializer;
+    if (init && ts.isVariableDeclarationList(init)) addVariableList(init, table);
+  } else if (isFunctionLike(scope)) {
+    for (const p of scope.parameters) addBindingNames(p.name, p, table);
+    if ((ts.isFunctionExpression(scope) || ts.isFunctionDeclaration(scope)) && scope.name) {
+      if (!table.has(scope.name.text) && ts.isFunctionExpression(scope)) table.set(scope.name.text, scope as never);
+    }
+    // `var` declarations hoist to the function; collect the ones nested in blocks.
+    if (scope.body && ts.isBlock(scope.body)) collectVars(scope.body, table);
+  }
+  scopeTables.set(scope, table);
+  return table;
+}
+
+function collectVars(node: ts.Node, table: Map<string, Declaration>): void {
+  ts.forEachChild(node, (child) => {
+    if (isFunctionLike(child)) return;
+    if (ts.isVariableDeclarationList(child) && (child.flags & ts.NodeFlags.BlockScoped) === 0) {
+      for (const d of child.declarations) if (!table.has(declName(d))) addBindingNames(d.name, d, table);
+    }
+    collectVars(child, table);
+  });
+}
+
+function declName(d: ts.VariableDeclaration): string {
+  return ts.isIdentifier(d.name) ? d.name.text : '';
+}
+
+/** The declaration an identifier refers to, or undefined for globals and unknown names. */
+export function resolveIdentifier(id: ts.Identifier): Declaration | undefined {
+  const name = id.text;
+  for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
+    if (!isScope(n)) continue;
+    const d = tableFor(n).get(name);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+/** The scope node a declaration lives in (where its references and assignments are). */
+export function declaringScope(decl: ts.Node): ts.Node {
+  for (let n: ts.Node | undefined = decl.parent; n; n = n.parent) if (isScope(n) && !ts.isCatchClause(n)) return n;
+  return decl.getSourceFile();
+}
+
+/** The identifier a declaration binds, when it binds one name. */
+export function declaredIdentifier(decl: Declaration): ts.Identifier | undefined {
+  if (ts.isImportClause(decl) || ts.isNamespaceImport(decl) || ts.isImportSpecifier(decl)) return decl.name;
+  const name = (decl as { name?: ts.Node }).name;
+  return name && ts.isIdentifier(name) ? name : undefined;
+}
+
+/** Right-hand sides assigned to a variable after its declaration (`x = ...`), in source order. */
+export function assignmentsTo(decl: Declaration): ts.Expression[] {
+  const id = declaredIdentifier(decl);
+  if (!id) return [];
+  const out: ts.Expression[] = [];
+  const scope = declaringScope(decl);
+  const walk = (n: ts.Node): void => {
+    if (
+      ts.isBinaryExpression(n) &&
+      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isIdentifier(n.left) &&
+      n.left.text === id.text &&
+      resolveIdentifier(n.left) === decl
+    ) {
+      out.push(n.right);
+    }
+    ts.forEachChild(n, walk);
+  };
+  walk(scope);
+  return out;
+}
+
+/** Every identifier in `root` that refers to `decl`. */
+export function referencesTo(decl: Declaration, root: ts.Node = declaringScope(decl)): ts.Identifier[] {
+  const id = declaredIdentifier(decl);
+  if (!id) return [];
+  const out: ts.Identifier[] = [];
+  const walk = (n: ts.Node): void => {
+    if (ts.isIdentifier(n) && n !== id && n.text === id.text && resolveIdentifier(n) === decl) out.push(n);
+    ts.forEachChild(n, walk);
+  };
+  walk(root);
+  return out;
+}
