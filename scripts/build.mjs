@@ -24,6 +24,10 @@ const entries = [
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' },
   { entryPoints: ['test/corpus/corpus.ts'], outfile: 'dist/corpus.js' },
+  // The rehearsal child: run by the user's Node, it loads the drivers the parent never does.
+  { entryPoints: ['server/src/rehearsal/child/main.ts'], outfile: 'dist/rehearsal-child.js' },
+  // evolve-runtime as shipped with Evolve, for rehearsed scripts whose workspace lacks it.
+  { entryPoints: ['runtime/src/index.ts'], outfile: 'dist/evolve-runtime.js' },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 // evolve-runtime (runtime/dist) is built too: examples, tests and benches import it by its package name.

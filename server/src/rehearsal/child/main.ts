@@ -1,0 +1,86 @@
+// Entry of the rehearsal child (bundled to dist/rehearsal-child.js and run by the user's Node with
+// the workspace as cwd). Everything that touches a database happens here, never in the parent.
+import { rmSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { RehearsalStatus, StartCommand } from '../protocol';
+import { readCommands, sendEvent } from './channel';
+import { buildReport } from './report';
+import { rehearse, type RunState } from './rehearse';
+
+process.setSourceMapsEnabled(true);
+const ownFile = __filename;
+// The script may replace process.exit (rehearse.ts does, to notice a script that exits early).
+const exit = process.exit.bind(process);
+const parentPid = process.ppid;
+let start: StartCommand | null = null;
+const abort = new AbortController();
+let stopReason: RehearsalStatus | null = null;
+
+/** The parent is gone: nobody reads the report, so stop now and leave nothing behind. */
+function parentGone(): void {
+  if (start && !start.keep) rmSync(start.workDir, { recursive: true, force: true });
+  exit(1);
+}
+
+function checkParent(): void {
+  if (process.ppid !== parentPid) parentGone();
+}
+
+async function main(command: StartCommand): Promise<void> {
+  const state: RunState = { tracer: null, snapshot: null, before: new Map(), scriptStartedAt: null, cleanup: [] };
+  let status: RehearsalStatus = 'ok';
+  let error: unknown = null;
+  let after: Map<string, number> | null = null;
+  let openAtExit = 0;
+  try {
+    ({ after, openAtExit } = await rehearse(command, state, { signal: abort.signal, checkParent, stopReason: () => stopReason }));
+  } catch (thrown) {
+    error = thrown;
+    status = 'failed';
+  }
+  if (stopReason && status === 'ok') status = stopReason;
+  if (stopReason && status === 'failed' && abort.signal.aborted) status = stopReason;
+  if (state.tracer?.fenceViolation) [status, error] = ['failed', state.tracer.fenceViolation];
+  const durationMs = state.scriptStartedAt === null ? 0 : performance.now() - state.scriptStartedAt;
+  const report = buildReport(
+    {
+      status,
+      script: command.script,
+      engine: command.engine,
+      sourceLabel: command.sourceLabel,
+      snapshot: state.snapshot,
+      keep: command.keep,
+      durationMs,
+      tracer: state.tracer,
+      openAtExit,
+      before: state.before,
+      after,
+      error,
+    },
+    ownFile,
+  );
+  sendEvent({ type: 'finished', report });
+  for (const step of state.cleanup.reverse()) {
+    try {
+      await step();
+    } catch {
+      /* best effort: the folder is removed below anyway */
+    }
+  }
+  if (!command.keep) rmSync(command.workDir, { recursive: true, force: true });
+  exit(0);
+}
+
+readCommands((command) => {
+  if (command.type === 'start') {
+    if (start) return;
+    start = command;
+    void main(command);
+  } else if (!stopReason) {
+    stopReason = command.reason;
+    abort.abort(new Error(`Rehearsal ${command.reason === 'timeout' ? 'timed out' : 'cancelled'}`));
+    // evolve-runtime stops after its current batch on SIGINT, as it would under Ctrl-C. Emitting
+    // the event (not sending the signal) reaches its listener without Node's default exit.
+    process.emit('SIGINT', 'SIGINT');
+  }
+}, parentGone);

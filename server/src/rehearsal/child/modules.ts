@@ -1,0 +1,90 @@
+// Module resolution in the child: drivers and libraries come from the workspace first and from
+// Evolve's own install second, and every better-sqlite3, pg or PGlite the script (or a library
+// it uses) loads is handed out traced and fenced.
+import Module, { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { traceBetterSqlite3, type DatabaseConstructor } from './trace-sqlite';
+import { tracePg } from './trace-pg';
+import { tracePglite } from './trace-pglite';
+import type { Tracer } from './tracer';
+
+interface ModuleInternals {
+  _load(request: string, parent: unknown, isMain: boolean): unknown;
+  _resolveFilename(request: string, parent: unknown, isMain: boolean, options?: unknown): string;
+}
+const internals = Module as unknown as ModuleInternals;
+
+export interface ModuleRoots {
+  workspace: string;
+  evolveRoot: string;
+}
+
+/** Requires a package from the workspace, else from Evolve's install; the error says where it looked. */
+export function requireFromRoots(name: string, roots: ModuleRoots): unknown {
+  const places = [join(roots.workspace, 'package.json'), join(roots.evolveRoot, 'package.json')];
+  let lastError: unknown;
+  for (const place of places) {
+    try {
+      return createRequire(place)(name);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw explainLoadError(name, error);
+      lastError = error;
+    }
+  }
+  throw new Error(
+    `Cannot find "${name}" in the workspace (${roots.workspace}) or in Evolve's install (${roots.evolveRoot}). ` +
+      `Install it in the workspace: npm install ${name}.` +
+      (lastError instanceof Error ? ` (${lastError.message.split('\n')[0]})` : ''),
+  );
+}
+
+function explainLoadError(name: string, error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/NODE_MODULE_VERSION|was compiled against a different Node/.test(message)) {
+    return new Error(
+      `${name} was built for another Node version than the one running the rehearsal (${process.version}). ` +
+        `Rebuild it with that Node (npm rebuild ${name}) or point evolve.nodePath at the Node it was built for.\n${message}`,
+    );
+  }
+  return error instanceof Error ? error : new Error(message);
+}
+
+/** Where the traced modules point: the snapshot file or data directory, or the snapshot's socket. */
+export interface FenceTargets {
+  sqlitePath: string | null;
+  pgliteDir: string | null;
+  pgServer: { host: string; port: number } | null;
+}
+
+/**
+ * Installs the require hook. From now on `better-sqlite3`, `pg` and `@electric-sql/pglite` load
+ * traced and fenced, and bare imports from the script's bundle (written outside the workspace)
+ * resolve from the script's folder, the workspace, then Evolve's install.
+ */
+export function installModuleHooks(tracer: Tracer, fence: FenceTargets, roots: ModuleRoots, bundleFile: string, scriptDir: string): void {
+  const originalLoad = internals._load;
+  internals._load = function (request: string, parent: unknown, isMain: boolean) {
+    const exports = originalLoad.call(this, request, parent, isMain);
+    if (request === 'better-sqlite3') return traceBetterSqlite3(tracer, exports as DatabaseConstructor, fence.sqlitePath);
+    if (request === 'pg') tracePg(tracer, exports as Parameters<typeof tracePg>[1], fence.pgServer);
+    if (request === '@electric-sql/pglite') return tracePglite(tracer, exports as Record<string, unknown>, fence.pgliteDir);
+    return exports;
+  };
+  const originalResolve = internals._resolveFilename;
+  const fallbackPaths = [scriptDir, roots.workspace, roots.evolveRoot];
+  const runtimeCopy = join(roots.evolveRoot, 'dist', 'evolve-runtime.js');
+  internals._resolveFilename = function (request: string, parent: unknown, isMain: boolean, options?: unknown) {
+    const fromBundle = (parent as { filename?: string } | undefined)?.filename === bundleFile;
+    if (!fromBundle || request.startsWith('.') || request.startsWith('/') || request.startsWith('node:')) {
+      return originalResolve.call(this, request, parent, isMain, options);
+    }
+    try {
+      return originalResolve.call(this, request, parent, isMain, { paths: fallbackPaths });
+    } catch (error) {
+      // evolve-runtime ships with Evolve: scripts can use it without installing it.
+      if ((request === 'evolve-runtime' || request.startsWith('evolve-runtime/')) && existsSync(runtimeCopy)) return runtimeCopy;
+      throw error;
+    }
+  };
+}

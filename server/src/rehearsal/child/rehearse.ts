@@ -1,0 +1,162 @@
+// One rehearsal, in order: check Node, bundle the script, make the snapshot, count rows, install
+// tracing and the fence, run the script in its shape, then count rows again.
+import Module from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { format } from 'node:util';
+import type { ProgressEvent } from '../../../../runtime/src/progress-events';
+import type { RehearsalStatus, StartCommand } from '../protocol';
+import { bundleScript } from './bundle';
+import { sendEvent } from './channel';
+import { installModuleHooks, requireFromRoots, type FenceTargets } from './modules';
+import { detectShape, runScript, type ScriptContext } from './runners';
+import { countPgliteTables, countSqliteTables, snapshotPglite, snapshotSqlite, type PgliteInstance, type PgliteModule } from './snapshot';
+import { openPgTransactions } from './trace-pg';
+import { openSqliteDatabases, openSqliteTransactions } from './trace-sqlite';
+import { Tracer, type FenceError } from './tracer';
+
+export interface RunState {
+  tracer: Tracer | null;
+  snapshot: { path: string; bytes: number; ms: number } | null;
+  before: Map<string, number>;
+  scriptStartedAt: number | null;
+  /** Run last-first when the child ends: close connections, stop the socket server. */
+  cleanup: (() => unknown)[];
+}
+
+interface Control {
+  signal: AbortSignal;
+  checkParent(): void;
+  stopReason(): RehearsalStatus | null;
+}
+
+class SetupError extends Error {
+  override name = 'RehearsalSetupError';
+}
+
+const SINK = Symbol.for('evolve.rehearsal.sink');
+
+type SqliteCtor = Parameters<typeof snapshotSqlite>[0];
+
+/** Rejects when the script fails outside its own promise: an uncaught error, a fence hit or process.exit. */
+function outOfBandFailures(): { promise: Promise<never>; fail(error: unknown): void; exited: Promise<void>; exit(code: number): void } {
+  let fail!: (error: unknown) => void;
+  let exit!: (code: number) => void;
+  const promise = new Promise<never>((_, reject) => (fail = reject));
+  const exited = new Promise<void>((resolve, reject) => {
+    exit = (code) => (code === 0 ? resolve() : reject(new Error(`The script called process.exit(${code}).`)));
+  });
+  promise.catch(() => undefined);
+  exited.catch(() => undefined);
+  return { promise, fail, exited, exit };
+}
+
+export async function rehearse(command: StartCommand, state: RunState, control: Control): Promise<{ after: Map<string, number>; openAtExit: number }> {
+  const roots = { workspace: command.workspace, evolveRoot: command.evolveRoot };
+  sendEvent({ type: 'started', pid: process.pid, node: process.version, script: command.script });
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < command.minNodeMajor) {
+    throw new SetupError(
+      `The Node that runs rehearsals (${process.execPath}, ${process.version}) is too old: Evolve needs Node ${command.minNodeMajor} or newer. ` +
+        'Install a newer Node or point evolve.nodePath (or --node) at one.',
+    );
+  }
+  const bundle = await bundleScript(command.script, command.workDir, roots);
+
+  let Database: SqliteCtor | null = null;
+  let pgliteDb: PgliteInstance | null = null;
+  let databaseUrl: string;
+  const fence: FenceTargets = { sqlitePath: null, pgliteDir: null, pgServer: null };
+  if (command.engine === 'sqlite') {
+    Database = requireFromRoots('better-sqlite3', roots) as SqliteCtor;
+    state.snapshot = await snapshotSqlite(Database, command.source, command.workDir);
+    state.before = countSqliteTables(Database, state.snapshot.path);
+    fence.sqlitePath = state.snapshot.path;
+    databaseUrl = `file:${state.snapshot.path}`;
+  } else {
+    const pglite = requireFromRoots('@electric-sql/pglite', roots) as PgliteModule;
+    const made = await snapshotPglite(pglite, command.source, command.workDir);
+    pgliteDb = made.db;
+    const db = made.db;
+    state.cleanup.push(() => db.close());
+    state.snapshot = made.snapshot;
+    state.before = await countPgliteTables(pgliteDb);
+    const { PGLiteSocketServer } = requireFromRoots('@electric-sql/pglite-socket', roots) as {
+      PGLiteSocketServer: new (o: object) => { start(): Promise<void>; stop(): Promise<void>; getServerConn(): string };
+    };
+    const server = new PGLiteSocketServer({ db: pgliteDb, host: '127.0.0.1', port: 0, maxConnections: 8 });
+    await server.start();
+    state.cleanup.push(() => server.stop());
+    // Plain scripts end when their event loop drains: the listening socket must not keep it alive.
+    (server as unknown as { server?: { unref(): void } }).server?.unref();
+    const port = Number(server.getServerConn().split(':').pop());
+    fence.pgliteDir = state.snapshot.path;
+    fence.pgServer = { host: '127.0.0.1', port };
+    databaseUrl = `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
+  }
+  process.env.DATABASE_URL = databaseUrl;
+  process.env.EVOLVE_SNAPSHOT = state.snapshot.path;
+  process.env.EVOLVE_REHEARSAL = '1';
+  sendEvent({ type: 'snapshot-ready', engine: command.engine, path: state.snapshot.path, bytes: state.snapshot.bytes, ms: state.snapshot.ms, databaseUrl });
+
+  const failures = outOfBandFailures();
+  const tracer = new Tracer(state.before, { onTick: control.checkParent, onFence: (error: FenceError) => failures.fail(error) });
+  state.tracer = tracer;
+  installModuleHooks(tracer, fence, roots, bundle, dirname(command.script));
+  (globalThis as Record<symbol, unknown>)[SINK] = { emit: (event: ProgressEvent) => tracer.runtimeEvent(event), signal: control.signal };
+  process.on('uncaughtException', failures.fail);
+  process.on('unhandledRejection', failures.fail);
+  process.exit = ((code?: number) => failures.exit(Number(code ?? 0))) as typeof process.exit;
+
+  const snapshotPath = state.snapshot.path;
+  const ctx: ScriptContext = {
+    engine: command.engine,
+    snapshotPath,
+    databaseUrl,
+    script: command.script,
+    signal: control.signal,
+    log: (...args) => sendEvent({ type: 'log', stream: 'script', line: format(...args) }),
+    openDb: async () => {
+      if (pgliteDb) return pgliteDb;
+      const Traced = requireFromRoots('better-sqlite3', roots) as SqliteCtor;
+      const db = new Traced(snapshotPath);
+      state.cleanup.push(() => db.close());
+      return db;
+    },
+    requireLib: (name) => requireFromRoots(name, roots),
+    plainScriptDone: () =>
+      new Promise<void>((resolve) => {
+        process.stdin.unref();
+        process.once('beforeExit', () => resolve());
+      }),
+  };
+
+  state.scriptStartedAt = performance.now();
+  tracer.sendProgress();
+  const run = async () => {
+    const exports = (Module as unknown as { _load(r: string, p: unknown, m: boolean): unknown })._load(bundle, null, false);
+    const shape = detectShape(exports, readFileSync(command.script, 'utf8'), command.runner.runner);
+    await runScript(ctx, shape, exports, command.runner.transaction);
+  };
+  try {
+    await Promise.race([run(), failures.promise, failures.exited]);
+  } finally {
+    tracer.sendProgress();
+  }
+  const openAtExit = countOpenTransactions(pgliteDb);
+  // Closing the script's connections rolls back what it left open, as its exit would.
+  for (const db of openSqliteDatabases) (db as unknown as { close(): void }).close();
+  tracer.internal++;
+  if (pgliteDb) {
+    if ((pgliteDb as unknown as { isInTransaction(): boolean }).isInTransaction()) await pgliteDb.query('ROLLBACK');
+    return { after: await countPgliteTables(pgliteDb), openAtExit };
+  }
+  return { after: countSqliteTables(Database as SqliteCtor, snapshotPath), openAtExit };
+}
+
+function countOpenTransactions(pgliteDb: PgliteInstance | null): number {
+  // PGlite is one session: transactions opened through the socket or the instance are all its own.
+  if (pgliteDb) return (pgliteDb as unknown as { isInTransaction(): boolean }).isInTransaction() ? 1 : 0;
+  return openSqliteTransactions() + openPgTransactions();
+}

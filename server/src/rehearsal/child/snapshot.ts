@@ -1,0 +1,112 @@
+// Makes the snapshot the script runs against, and counts table rows before and after.
+// SQLite: the online backup API, with the source opened read-only, so the copy is consistent even
+// while an application writes the source. PGlite: a copy of the data directory, or a dump loaded
+// into a fresh one.
+import { cpSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { SnapshotEngineName } from '../protocol';
+import { samePath } from './paths';
+
+export interface Snapshot {
+  engine: SnapshotEngineName;
+  /** The SQLite file or the PGlite data directory. */
+  path: string;
+  bytes: number;
+  ms: number;
+}
+
+type SqliteCtor = new (filename: string, options?: object) => {
+  backup(destination: string): Promise<unknown>;
+  prepare(sql: string): { all(): unknown[]; pluck(): { get(): unknown } };
+  close(): void;
+};
+
+export interface PgliteModule {
+  PGlite: (new (dataDir?: string, options?: object) => PgliteInstance) & { create(dataDir?: string, options?: object): Promise<PgliteInstance> };
+}
+export interface PgliteInstance {
+  query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  close(): Promise<void>;
+  waitReady: Promise<void>;
+}
+
+function sizeOf(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.size;
+  return readdirSync(path).reduce((sum, name) => sum + sizeOf(join(path, name)), 0);
+}
+
+/** The engine refuses to rehearse on the real database: the copy must be somewhere else. */
+export function assertNotSource(source: string, snapshot: string): void {
+  if (samePath(source, snapshot)) {
+    throw new Error(`Refusing to rehearse: the snapshot (${snapshot}) would be the source database itself (${source}).`);
+  }
+}
+
+export async function snapshotSqlite(Database: SqliteCtor, source: string, workDir: string): Promise<Snapshot> {
+  const path = join(workDir, 'snapshot.sqlite');
+  assertNotSource(source, path);
+  const started = performance.now();
+  let db: InstanceType<SqliteCtor>;
+  try {
+    db = new Database(source, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw new Error(`Cannot open the SQLite snapshot source ${source}: ${(error as Error).message}`);
+  }
+  try {
+    await db.backup(path);
+  } finally {
+    db.close();
+  }
+  return { engine: 'sqlite', path, bytes: statSync(path).size, ms: performance.now() - started };
+}
+
+function isDump(source: string): boolean {
+  return statSync(source).isFile();
+}
+
+export async function snapshotPglite(pglite: PgliteModule, source: string, workDir: string): Promise<{ snapshot: Snapshot; db: PgliteInstance }> {
+  const path = join(workDir, 'pgdata');
+  assertNotSource(source, path);
+  const started = performance.now();
+  let db: PgliteInstance;
+  if (isDump(source)) {
+    const dump = new Blob([readFileSync(source)]);
+    db = await pglite.PGlite.create(path, { loadDataDir: dump });
+  } else {
+    if (!statSync(join(source, 'PG_VERSION'), { throwIfNoEntry: false })) {
+      throw new Error(`${source} is not a PGlite data directory (it has no PG_VERSION file).`);
+    }
+    cpSync(source, path, { recursive: true });
+    // A lock file copied from a running database would stop PGlite from opening the copy.
+    rmSync(join(path, 'postmaster.pid'), { force: true });
+    db = await pglite.PGlite.create(path);
+  }
+  await db.waitReady;
+  return { snapshot: { engine: 'pglite', path, bytes: sizeOf(path), ms: performance.now() - started }, db };
+}
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+export function countSqliteTables(Database: SqliteCtor, path: string): Map<string, number> {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[];
+    return new Map(names.map(({ name }) => [name.toLowerCase(), Number(db.prepare(`SELECT count(*) FROM ${quote(name)}`).pluck().get())]));
+  } finally {
+    db.close();
+  }
+}
+
+export async function countPgliteTables(db: PgliteInstance): Promise<Map<string, number>> {
+  const { rows } = await db.query(
+    "SELECT table_schema AS s, table_name AS n FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 2",
+  );
+  const counts = new Map<string, number>();
+  for (const row of rows) {
+    const result = await db.query(`SELECT count(*)::int AS c FROM ${quote(String(row.s))}.${quote(String(row.n))}`);
+    counts.set(String(row.n).toLowerCase(), Number(result.rows[0].c));
+  }
+  return counts;
+}

@@ -1,0 +1,183 @@
+// Traces and fences better-sqlite3: wraps the Database constructor (the fence: only the snapshot,
+// or an in-memory database, may be opened) and patches the shared Statement and Database
+// prototypes once, so every connection, including knex's and Kysely's, is traced.
+import { performance } from 'node:perf_hooks';
+import { classifySql, splitStatements } from './sql-kind';
+import type { Tracer } from './tracer';
+import { samePath } from './paths';
+
+type AnyFn = (...args: unknown[]) => unknown;
+interface SqliteDatabase {
+  inTransaction: boolean;
+  name: string;
+  memory: boolean;
+  prepare(sql: string): SqliteStatement;
+  exec(sql: string): unknown;
+  transaction(fn: unknown): AnyFn & Record<string, AnyFn>;
+}
+interface SqliteStatement {
+  source: string;
+  pluck(): { get(): unknown };
+  reader: boolean;
+  database: SqliteDatabase;
+}
+export type DatabaseConstructor = (new (filename?: string, options?: object) => SqliteDatabase) & Record<string, unknown>;
+
+const openedAt = new WeakMap<object, number>();
+const patched = new WeakSet<object>();
+
+function begin(db: SqliteDatabase): void {
+  openedAt.set(db, performance.now());
+}
+
+function end(tracer: Tracer, db: SqliteDatabase, outcome: 'commit' | 'rollback'): void {
+  const start = openedAt.get(db);
+  if (start === undefined) return;
+  openedAt.delete(db);
+  tracer.transactionClosed(performance.now() - start, outcome);
+}
+
+/** Notes a transaction opened or closed by a BEGIN/COMMIT/ROLLBACK statement (or by SQLite itself). */
+function transition(tracer: Tracer, db: SqliteDatabase, wasIn: boolean, sql: string): void {
+  const isIn = db.inTransaction;
+  if (!wasIn && isIn) begin(db);
+  else if (wasIn && !isIn) end(tracer, db, classifySql(sql).control === 'rollback' ? 'rollback' : 'commit');
+}
+
+function traceCall(tracer: Tracer, stmt: SqliteStatement, method: 'run' | 'get' | 'all', original: AnyFn, args: unknown[]): unknown {
+  if (!tracer.tracing) return original.apply(stmt, args);
+  const db = stmt.database;
+  const wasIn = db.inTransaction;
+  const info = classifySql(stmt.source);
+  let result: unknown;
+  try {
+    result = original.apply(stmt, args);
+  } catch (error) {
+    tracer.driverError(error);
+    if (info.kind === 'transaction' || wasIn) transition(tracer, db, wasIn, stmt.source);
+    throw error;
+  }
+  let read = 0;
+  let written = 0;
+  if (method === 'run') written = Number((result as { changes?: number }).changes ?? 0);
+  else if (method === 'get') read = result === undefined ? 0 : 1;
+  else read = (result as unknown[]).length;
+  // INSERT/UPDATE/DELETE ... RETURNING read through get()/all(): the returned rows were written.
+  if (method !== 'run' && (info.kind === 'insert' || info.kind === 'update' || info.kind === 'delete')) [written, read] = [read, 0];
+  if (info.kind === 'transaction') transition(tracer, db, wasIn, stmt.source);
+  tracer.statement(info, read, written, wasIn || db.inTransaction);
+  return result;
+}
+
+function patchStatement(tracer: Tracer, proto: Record<string, AnyFn>): void {
+  for (const method of ['run', 'get', 'all'] as const) {
+    const original = proto[method];
+    proto[method] = function (this: SqliteStatement, ...args: unknown[]) {
+      return traceCall(tracer, this, method, original, args);
+    };
+  }
+  const iterate = proto.iterate;
+  proto.iterate = function* (this: SqliteStatement, ...args: unknown[]) {
+    const rows = iterate.apply(this, args) as Iterable<unknown>;
+    if (!tracer.tracing) return yield* rows;
+    let read = 0;
+    try {
+      for (const row of rows) {
+        read++;
+        yield row;
+      }
+    } finally {
+      tracer.statement(classifySql(this.source), read, 0, this.database.inTransaction);
+    }
+  };
+}
+
+function patchDatabase(tracer: Tracer, proto: Record<string, AnyFn>): void {
+  const exec = proto.exec;
+  proto.exec = function (this: SqliteDatabase, sql: unknown) {
+    if (!tracer.tracing || typeof sql !== 'string') return exec.call(this, sql);
+    const wasIn = this.inTransaction;
+    const changes = () => Number(this.prepare('SELECT total_changes()').pluck().get());
+    tracer.internal++;
+    const before = changes();
+    tracer.internal--;
+    try {
+      return exec.call(this, sql);
+    } catch (error) {
+      tracer.driverError(error);
+      throw error;
+    } finally {
+      tracer.internal++;
+      const written = changes() - before;
+      tracer.internal--;
+      const parts = splitStatements(sql);
+      parts.forEach((part, i) => tracer.statement(classifySql(part), 0, i === parts.length - 1 ? written : 0, wasIn || this.inTransaction));
+      transition(tracer, this, wasIn, parts.at(-1) ?? '');
+    }
+  };
+  const transaction = proto.transaction;
+  proto.transaction = function (this: SqliteDatabase, fn: unknown) {
+    const wrapped = transaction.call(this, fn) as AnyFn & Record<string, AnyFn>;
+    const db = this;
+    const traced = (variant: AnyFn) =>
+      function (this: unknown, ...args: unknown[]) {
+        const outer = !db.inTransaction && tracer.tracing;
+        if (outer) begin(db);
+        try {
+          const result = variant.apply(this, args);
+          if (outer) end(tracer, db, 'commit');
+          return result;
+        } catch (error) {
+          tracer.driverError(error);
+          if (outer) end(tracer, db, 'rollback');
+          throw error;
+        }
+      };
+    const result = traced(wrapped) as AnyFn & Record<string, AnyFn>;
+    for (const v of ['deferred', 'immediate', 'exclusive']) result[v] = traced(wrapped[v]);
+    return result;
+  };
+}
+
+/** Databases the script opened, to find transactions left open at exit. */
+export const openSqliteDatabases = new Set<SqliteDatabase>();
+
+export function openSqliteTransactions(): number {
+  let open = 0;
+  for (const db of openSqliteDatabases) {
+    try {
+      if (db.inTransaction) open++;
+    } catch {
+      /* closed */
+    }
+  }
+  return open;
+}
+
+/** Wraps a better-sqlite3 module's export: the fenced, traced Database constructor. */
+export function traceBetterSqlite3(tracer: Tracer, Database: DatabaseConstructor, snapshotPath: string | null): DatabaseConstructor {
+  if (!patched.has(Database)) {
+    patched.add(Database);
+    const probe = new Database(':memory:');
+    patchStatement(tracer, Object.getPrototypeOf(probe.prepare('SELECT 1')));
+    patchDatabase(tracer, Database.prototype as Record<string, AnyFn>);
+    (probe as unknown as { close(): void }).close();
+  }
+  const Fenced = function (this: unknown, filename?: unknown, options?: object) {
+    const name = typeof filename === 'string' ? filename : '';
+    const inMemory = name === '' || name === ':memory:' || Buffer.isBuffer(filename);
+    if (!inMemory && (snapshotPath === null || !samePath(name.replace(/^file:/, ''), snapshotPath))) {
+      throw tracer.fence(
+        `Rehearsal fence: the script opened a better-sqlite3 connection to "${name}", which is not the snapshot` +
+          (snapshotPath ? ` (${snapshotPath})` : '') +
+          '. Use the `db` Evolve passes to the script, or EVOLVE_SNAPSHOT / DATABASE_URL, so the rehearsal cannot touch the real database.',
+      );
+    }
+    const db = new Database(filename as string, options);
+    openSqliteDatabases.add(db);
+    return db;
+  } as unknown as DatabaseConstructor;
+  Object.setPrototypeOf(Fenced, Database);
+  (Fenced as unknown as { prototype: unknown }).prototype = Database.prototype;
+  return Fenced;
+}

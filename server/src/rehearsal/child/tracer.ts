@@ -1,0 +1,149 @@
+// What the driver wrappers record: statements, rows, transactions and conflicts, plus
+// evolve-runtime's progress events. One tracer per child; the wrappers call it on every statement.
+import { performance } from 'node:perf_hooks';
+import type { ProgressEvent } from '../../../../runtime/src/progress-events';
+import type { ProgressSnapshot, StatementKind, TransactionStats } from '../protocol';
+import { sendEvent } from './channel';
+import { isConflictError, type SqlInfo } from './sql-kind';
+
+const PROGRESS_INTERVAL_MS = 200;
+/** transaction-closed events per progress interval; the report still counts every transaction. */
+const TRANSACTION_EVENTS_PER_INTERVAL = 50;
+
+export class FenceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RehearsalFenceError';
+  }
+}
+
+export class Tracer {
+  readonly statements: Record<StatementKind, number> = { select: 0, insert: 0, update: 0, delete: 0, ddl: 0, transaction: 0, other: 0 };
+  rowsRead = 0;
+  rowsWritten = 0;
+  writesOutsideTransaction = 0;
+  conflicts = 0;
+  retries = 0;
+  batches = 0;
+  commits = 0;
+  rollbacks = 0;
+  readonly durations: number[] = [];
+  readonly touchedTables = new Set<string>();
+  /** The first fence violation: the run fails with it even when the script catches the error. */
+  fenceViolation: FenceError | null = null;
+  /** Set by the child while it counts rows itself, so its own queries are not reported. */
+  internal = 0;
+
+  private lastRuntimeEvent: ProgressEvent | undefined;
+  private lastProgressAt = 0;
+  private transactionEventsThisInterval = 0;
+  private readonly startedAt = performance.now();
+
+  constructor(
+    private readonly tableRowsBefore: Map<string, number>,
+    private readonly hooks: {
+      /** Called on each progress tick, e.g. to check that the parent is still alive. */
+      onTick(): void;
+      /** Called on the first fence violation, to stop the run even if the script catches the error. */
+      onFence(error: FenceError): void;
+    },
+  ) {}
+
+  get tracing(): boolean {
+    return this.internal === 0;
+  }
+
+  statement(info: SqlInfo, rowsRead: number, rowsWritten: number, inTransaction: boolean): void {
+    this.statements[info.kind]++;
+    this.rowsRead += rowsRead;
+    if (rowsWritten > 0 || info.kind === 'insert' || info.kind === 'update' || info.kind === 'delete') {
+      this.rowsWritten += rowsWritten;
+      if (!inTransaction) this.writesOutsideTransaction++;
+      if (info.table) this.touchedTables.add(info.table);
+    }
+    this.maybeSendProgress();
+  }
+
+  transactionClosed(ms: number, outcome: 'commit' | 'rollback'): void {
+    this.durations.push(ms);
+    if (outcome === 'commit') this.commits++;
+    else this.rollbacks++;
+    if (this.transactionEventsThisInterval++ < TRANSACTION_EVENTS_PER_INTERVAL) {
+      sendEvent({ type: 'transaction-closed', ms, outcome, index: this.durations.length });
+    }
+    this.maybeSendProgress();
+  }
+
+  /** A driver error: counted as a conflict when the database refused because of concurrent work. */
+  driverError(error: unknown): void {
+    if (isConflictError(error)) this.conflicts++;
+  }
+
+  fence(message: string): FenceError {
+    const error = new FenceError(message);
+    if (!this.fenceViolation) {
+      this.fenceViolation = error;
+      this.hooks.onFence(error);
+    }
+    return error;
+  }
+
+  runtimeEvent(event: ProgressEvent): void {
+    if (event.type === 'batch') this.batches++;
+    if (event.type === 'retry') this.retries++;
+    this.lastRuntimeEvent = event;
+    this.sendProgress();
+  }
+
+  transactionStats(openAtExit: number): TransactionStats {
+    const sorted = [...this.durations].sort((a, b) => a - b);
+    const p50 = sorted.length === 0 ? 0 : sorted[Math.floor((sorted.length - 1) / 2)];
+    return {
+      count: this.durations.length + openAtExit,
+      commits: this.commits,
+      rollbacks: this.rollbacks,
+      longestMs: round(sorted.at(-1) ?? 0),
+      p50Ms: round(p50),
+      openAtExit,
+    };
+  }
+
+  statementCount(): number {
+    return Object.values(this.statements).reduce((a, b) => a + b, 0);
+  }
+
+  progress(): ProgressSnapshot {
+    const touched = [...this.touchedTables];
+    const known = touched.filter((t) => this.tableRowsBefore.has(t));
+    const batchEvent = this.lastRuntimeEvent;
+    return {
+      rowsRead: this.rowsRead,
+      rowsWritten: this.rowsWritten,
+      statements: this.statementCount(),
+      transactions: this.durations.length,
+      longestTransactionMs: round(Math.max(0, ...this.durations)),
+      batch:
+        batchEvent?.type === 'batch'
+          ? { name: batchEvent.name, batch: batchEvent.batch, rows: batchEvent.rows, total: batchEvent.total, etaMs: batchEvent.etaMs }
+          : null,
+      touchedRows: known.length > 0 ? known.reduce((sum, t) => sum + (this.tableRowsBefore.get(t) ?? 0), 0) : null,
+      touchedTables: touched,
+    };
+  }
+
+  sendProgress(): void {
+    this.lastProgressAt = performance.now();
+    this.transactionEventsThisInterval = 0;
+    sendEvent({ type: 'progress', elapsedMs: round(this.lastProgressAt - this.startedAt), progress: this.progress(), runtime: this.lastRuntimeEvent });
+  }
+
+  maybeSendProgress(): void {
+    if (performance.now() - this.lastProgressAt < PROGRESS_INTERVAL_MS) return;
+    this.hooks.onTick();
+    this.sendProgress();
+  }
+}
+
+export function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

@@ -1,0 +1,213 @@
+// The rehearsal engine's parent side, used by the language server and the CLI alike. It never
+// loads a database driver: it resolves the snapshot, starts the child (the user's Node, the
+// workspace as cwd), relays the child's events and guarantees cleanup on every exit path.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { CONFIG_FILE_NAME, defaultConfig, parseConfig, runnerFor, type EvolveConfig } from '../core/config';
+import { parseChildEvent, type ChildEvent, type ProgressSnapshot, type RehearsalReport, type RehearsalStatus, type StartCommand } from './protocol';
+import { RehearsalConfigError, resolveSnapshot } from './snapshot-source';
+import { createWorkDir, markKept, removeWorkDir, sweepLeftovers } from './workdir';
+
+export const MIN_NODE_MAJOR = 20;
+const DEFAULT_GRACE_MS = 5000;
+const STDERR_TAIL_LINES = 20;
+
+export interface RehearsalOptions {
+  /** The script, absolute or relative to the workspace. */
+  script: string;
+  workspace: string;
+  /** --snapshot: a config name, a path or a URL (see snapshot-source.ts for the rule). */
+  snapshot?: string;
+  engine?: string;
+  timeoutMs?: number;
+  keep?: boolean;
+  maxTransactionMs?: number;
+  /** The Node that runs the child; default `node` on PATH. */
+  nodePath?: string;
+  /** Else read from the workspace's evolve.config.json. */
+  config?: EvolveConfig;
+  /** Where the private work folders go (default: the OS temp folder). */
+  tempRoot?: string;
+  /** Time the script gets to finish its batch after a cancel, before the child is killed. */
+  graceMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RehearsalRun {
+  readonly workDir: string;
+  readonly child: ChildProcess;
+  /** Asks the script to stop after its current batch; kills the child after the grace period. */
+  cancel(): void;
+  /** Always resolves: failures are a report with status `failed`. */
+  readonly done: Promise<RehearsalReport>;
+}
+
+/** Evolve's install: the folder with Evolve's package.json (holds dist/ and node_modules/). */
+export function findEvolveRoot(from = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'evolve-migrations') return dir;
+      } catch {
+        /* not ours: keep looking */
+      }
+    }
+    if (dirname(dir) === dir) throw new Error(`Cannot find Evolve's install above ${from}.`);
+  }
+}
+
+export function loadConfig(workspace: string): EvolveConfig {
+  const file = join(workspace, CONFIG_FILE_NAME);
+  if (!existsSync(file)) return defaultConfig(workspace);
+  const { config, problems } = parseConfig(readFileSync(file, 'utf8'), file);
+  if (problems.length > 0) {
+    throw new RehearsalConfigError(problems.map((p) => `${file}:${p.line}:${p.column}: ${p.message}`).join('\n'));
+  }
+  return config;
+}
+
+function emptyReport(script: string, start: Pick<StartCommand, 'engine' | 'sourceLabel'>, status: RehearsalStatus, message: string, progress: ProgressSnapshot | null): RehearsalReport {
+  return {
+    status,
+    script,
+    durationMs: 0,
+    rowsPerSecond: 0,
+    snapshot: { engine: start.engine, source: start.sourceLabel, bytes: 0, ms: 0, path: null },
+    rowsRead: progress?.rowsRead ?? 0,
+    rowsWritten: progress?.rowsWritten ?? 0,
+    statements: { select: 0, insert: 0, update: 0, delete: 0, ddl: 0, transaction: 0, other: 0, total: progress?.statements ?? 0 },
+    transactions: { count: progress?.transactions ?? 0, commits: 0, rollbacks: 0, longestMs: progress?.longestTransactionMs ?? 0, p50Ms: 0, openAtExit: 0 },
+    writesOutsideTransaction: 0,
+    conflicts: 0,
+    retries: 0,
+    batches: 0,
+    tables: [],
+    thresholds: { maxTransactionMs: null, exceeded: [] },
+    error: { message },
+  };
+}
+
+function applyThresholds(report: RehearsalReport, maxTransactionMs: number | undefined): RehearsalReport {
+  if (maxTransactionMs === undefined) return report;
+  const exceeded = report.transactions.longestMs > maxTransactionMs ? [`The longest transaction took ${report.transactions.longestMs} ms, over the ${maxTransactionMs} ms limit.`] : [];
+  return { ...report, thresholds: { maxTransactionMs, exceeded } };
+}
+
+/**
+ * Starts a rehearsal. Throws RehearsalConfigError (before anything starts) for a bad config,
+ * script or snapshot argument; everything later ends in the report `done` resolves with.
+ */
+export function startRehearsal(options: RehearsalOptions, onEvent: (event: ChildEvent) => void = () => {}): RehearsalRun {
+  const workspace = resolve(options.workspace);
+  const script = resolve(workspace, options.script);
+  if (!existsSync(script)) throw new RehearsalConfigError(`The script ${script} does not exist.`);
+  const config = options.config ?? loadConfig(workspace);
+  const snapshot = resolveSnapshot(options.snapshot, options.engine, config, workspace);
+  const evolveRoot = findEvolveRoot();
+  const childScript = join(evolveRoot, 'dist', 'rehearsal-child.js');
+  if (!existsSync(childScript)) throw new RehearsalConfigError(`${childScript} is missing: build Evolve first (npm run build).`);
+  const timeoutMs = options.timeoutMs ?? (config.rehearsal.timeoutSeconds ? config.rehearsal.timeoutSeconds * 1000 : undefined);
+  const maxTransactionMs = options.maxTransactionMs ?? config.rehearsal.maxTransactionMs;
+  const tempRoot = options.tempRoot ?? tmpdir();
+  sweepLeftovers(tempRoot);
+  const workDir = createWorkDir(tempRoot);
+  const { runner, transaction } = runnerFor(config, script);
+  const start: StartCommand = {
+    type: 'start',
+    script,
+    workspace,
+    evolveRoot,
+    engine: snapshot.engine,
+    source: snapshot.source,
+    sourceLabel: snapshot.label,
+    workDir,
+    runner: { runner, transaction },
+    minNodeMajor: MIN_NODE_MAJOR,
+    keep: options.keep === true,
+  };
+  const nodePath = options.nodePath ?? 'node';
+  // Its own process group, so a hard kill also ends anything the script started.
+  const child = spawn(nodePath, [childScript], {
+    cwd: workspace,
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+    detached: process.platform !== 'win32',
+  });
+  let report: RehearsalReport | null = null;
+  let progress: ProgressSnapshot | null = null;
+  let stopReason: 'cancelled' | 'timeout' | null = null;
+  let spawnError: Error | null = null;
+  let killTimer: NodeJS.Timeout | undefined;
+  const stderrTail: string[] = [];
+  const emit = (event: ChildEvent) => {
+    try {
+      onEvent(event);
+    } catch {
+      /* a listener's bug must not break the run or its cleanup */
+    }
+  };
+
+  createInterface({ input: child.stdio[3] as Readable }).on('line', (line) => {
+    const event = parseChildEvent(line);
+    if (!event) return emit({ type: 'log', stream: 'stderr', line: `evolve: ignored a malformed event from the rehearsal child: ${line.slice(0, 200)}` });
+    if (event.type === 'finished') report = event.report;
+    if (event.type === 'progress') progress = event.progress;
+    emit(event);
+  });
+  for (const stream of ['stdout', 'stderr'] as const) {
+    createInterface({ input: child[stream] as Readable }).on('line', (line) => {
+      if (stream === 'stderr') stderrTail.push(line) > STDERR_TAIL_LINES && stderrTail.shift();
+      emit({ type: 'log', stream, line });
+    });
+  }
+  child.on('error', (error) => (spawnError = error));
+  (child.stdin as Writable).on('error', () => undefined);
+  (child.stdin as Writable).write(JSON.stringify(start) + '\n');
+
+  const kill = () => {
+    try {
+      if (child.pid && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
+      else child.kill('SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  };
+  const stop = (reason: 'cancelled' | 'timeout') => {
+    if (stopReason || child.exitCode !== null) return;
+    stopReason = reason;
+    (child.stdin as Writable).write(JSON.stringify({ type: 'cancel', reason }) + '\n');
+    killTimer = setTimeout(kill, options.graceMs ?? DEFAULT_GRACE_MS);
+  };
+  const timeoutTimer = timeoutMs ? setTimeout(() => stop('timeout'), timeoutMs) : undefined;
+
+  const done = new Promise<RehearsalReport>((resolveDone) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(timeoutTimer);
+      clearTimeout(killTimer);
+      (child.stdin as Writable).destroy();
+      let final: RehearsalReport = report ?? emptyReport(script, start, stopReason ?? 'failed', describeExit(nodePath, spawnError, code, signal, stopReason, stderrTail), progress);
+      if (report && stopReason && final.status === 'failed') final = { ...final, status: stopReason };
+      if (options.keep && final.snapshot.path) markKept(workDir);
+      else removeWorkDir(workDir);
+      resolveDone(applyThresholds(final, maxTransactionMs));
+    });
+  });
+  return { workDir, child, cancel: () => stop('cancelled'), done };
+}
+
+function describeExit(nodePath: string, spawnError: Error | null, code: number | null, signal: string | null, stopReason: string | null, stderr: string[]): string {
+  if (spawnError) {
+    const missing = (spawnError as NodeJS.ErrnoException).code === 'ENOENT';
+    return missing
+      ? `Could not start Node at "${nodePath}": not found. Install Node ${MIN_NODE_MAJOR}+ or set evolve.nodePath (--node) to its path.`
+      : `Could not start Node at "${nodePath}": ${spawnError.message}`;
+  }
+  if (stopReason) return `The rehearsal was ${stopReason === 'timeout' ? 'stopped by its timeout' : 'cancelled'} and the script did not stop within the grace period, so it was killed.`;
+  const tail = stderr.length ? `\n${stderr.join('\n')}` : '';
+  return `The rehearsal process ended (${signal ? `signal ${signal}` : `exit code ${code}`}) before it reported.${tail}`;
+}

@@ -1,0 +1,147 @@
+// The one definition of the rehearsal channel between the engine (parent: language server or CLI)
+// and the rehearsal child process that touches the database. The child writes one JSON event per
+// line to fd 3; the parent writes commands, one JSON object per line, to the child's stdin.
+// Both sides validate what they read: a malformed line is reported, never trusted.
+import type { ProgressEvent } from '../../../runtime/src/progress-events';
+
+export type SnapshotEngineName = 'sqlite' | 'pglite';
+export type RehearsalStatus = 'ok' | 'failed' | 'cancelled' | 'timeout';
+export type StatementKind = 'select' | 'insert' | 'update' | 'delete' | 'ddl' | 'transaction' | 'other';
+
+/** What the parent asks the child to do: the first line on the child's stdin. */
+export interface StartCommand {
+  type: 'start';
+  /** Absolute path of the script to rehearse. */
+  script: string;
+  /** The workspace: the child's cwd, and where drivers and the config are resolved first. */
+  workspace: string;
+  /** Evolve's own install (holds dist/ and node_modules/), the second place drivers resolve from. */
+  evolveRoot: string;
+  engine: SnapshotEngineName;
+  /** Absolute path of the source database (SQLite file, PGlite data directory or PGlite dump). */
+  source: string;
+  /** The source as shown to people (credentials removed). */
+  sourceLabel: string;
+  /** Private folder (0700) the child puts the bundle and the snapshot in. */
+  workDir: string;
+  /** Runner and transaction mode chosen from evolve.config.json for this file. */
+  runner: { runner: string; transaction: string };
+  /** Minimum Node major version the child accepts. */
+  minNodeMajor: number;
+  /** Keep the snapshot after the run (its path is then in the report). */
+  keep: boolean;
+}
+
+/** Sent later on stdin: finish the current batch and stop. */
+export interface CancelCommand {
+  type: 'cancel';
+  reason: 'cancelled' | 'timeout';
+}
+
+export type ParentCommand = StartCommand | CancelCommand;
+
+export interface TransactionStats {
+  count: number;
+  commits: number;
+  rollbacks: number;
+  longestMs: number;
+  p50Ms: number;
+  openAtExit: number;
+}
+
+export interface TableCounts {
+  name: string;
+  rowsBefore: number | null;
+  rowsAfter: number | null;
+}
+
+export interface RehearsalReport {
+  status: RehearsalStatus;
+  script: string;
+  /** Time the script ran, from its start to its end (the snapshot copy is in snapshot.ms). */
+  durationMs: number;
+  /** rowsWritten per second of durationMs (0 when nothing was written). */
+  rowsPerSecond: number;
+  snapshot: { engine: SnapshotEngineName; source: string; bytes: number; ms: number; path: string | null };
+  rowsRead: number;
+  rowsWritten: number;
+  statements: Record<StatementKind, number> & { total: number };
+  transactions: TransactionStats;
+  /** Write statements that ran in autocommit mode, outside any transaction. */
+  writesOutsideTransaction: number;
+  /** Errors the database raised because of concurrent access (busy, lock, serialization, deadlock). */
+  conflicts: number;
+  /** Batch retries evolve-runtime reported. */
+  retries: number;
+  /** Batches evolve-runtime committed. */
+  batches: number;
+  tables: TableCounts[];
+  thresholds: { maxTransactionMs: number | null; exceeded: string[] };
+  error: { message: string; stack?: string } | null;
+}
+
+export interface ProgressSnapshot {
+  rowsRead: number;
+  rowsWritten: number;
+  statements: number;
+  transactions: number;
+  longestTransactionMs: number;
+  /** Set when evolve-runtime's eachBatch reported a total; else null. */
+  batch: { name: string; batch: number; rows: number; total: number | null; etaMs: number | null } | null;
+  /** Rows in the tables the script has written to (their counts before the run); null when none yet. */
+  touchedRows: number | null;
+  touchedTables: string[];
+}
+
+export type ChildEvent =
+  | { type: 'started'; pid: number; node: string; script: string }
+  | { type: 'snapshot-ready'; engine: SnapshotEngineName; path: string; bytes: number; ms: number; databaseUrl: string }
+  | { type: 'progress'; elapsedMs: number; progress: ProgressSnapshot; runtime?: ProgressEvent }
+  | { type: 'transaction-closed'; ms: number; outcome: 'commit' | 'rollback'; index: number }
+  | { type: 'log'; stream: 'stdout' | 'stderr' | 'script'; line: string }
+  | { type: 'finished'; report: RehearsalReport };
+
+const EVENT_TYPES = new Set(['started', 'snapshot-ready', 'progress', 'transaction-closed', 'log', 'finished']);
+
+function parseObject(line: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(line);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A child event from one NDJSON line, or null when the line is not one. */
+export function parseChildEvent(line: string): ChildEvent | null {
+  const value = parseObject(line);
+  if (!value || typeof value.type !== 'string' || !EVENT_TYPES.has(value.type)) return null;
+  if (value.type === 'finished' && (typeof value.report !== 'object' || value.report === null)) return null;
+  return value as unknown as ChildEvent;
+}
+
+/** A parent command from one NDJSON line, or null when the line is not one. */
+export function parseParentCommand(line: string): ParentCommand | null {
+  const value = parseObject(line);
+  if (value?.type === 'cancel') return { type: 'cancel', reason: value.reason === 'timeout' ? 'timeout' : 'cancelled' };
+  if (value?.type !== 'start') return null;
+  const strings = ['script', 'workspace', 'evolveRoot', 'engine', 'source', 'sourceLabel', 'workDir'];
+  if (!strings.every((k) => typeof value[k] === 'string')) return null;
+  if (value.engine !== 'sqlite' && value.engine !== 'pglite') return null;
+  return value as unknown as StartCommand;
+}
+
+/** Removes the password (and any secret query parameters) from a connection URL for reports and logs. */
+export function redactSource(source: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return source;
+  try {
+    const url = new URL(source);
+    if (url.password) url.password = '***';
+    for (const key of [...url.searchParams.keys()]) {
+      if (/pass|secret|token|key/i.test(key)) url.searchParams.set(key, '***');
+    }
+    return url.toString();
+  } catch {
+    return source.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  }
+}
