@@ -16,6 +16,7 @@ export interface FailedBatch {
 }
 
 const show = (key: unknown) => (typeof key === 'bigint' ? `${key}n` : key instanceof Date ? key.toISOString() : JSON.stringify(key));
+const isStart = (key: unknown) => key === undefined || key === null;
 
 export class BatchFailedError extends Error {
   readonly batch: number;
@@ -27,12 +28,12 @@ export class BatchFailedError extends Error {
   constructor(failed: FailedBatch, error: unknown) {
     const exhausted = error instanceof RetriesExhaustedError;
     const cause = exhausted ? error.cause : error;
-    const range = failed.lastKey !== undefined ? `keys ${show(failed.firstKey)} to ${show(failed.lastKey)}` : `keys after ${show(failed.after)}`;
+    const range = failed.lastKey !== undefined ? `keys ${show(failed.firstKey)} to ${show(failed.lastKey)}` : isStart(failed.after) ? 'from the first row' : `keys after ${show(failed.after)}`;
     const attempts = exhausted
       ? ` after ${failed.attempts} attempts (conflicts with other transactions; raise options.retries or run when the table is quieter)`
       : failed.attempts > 1 ? ` on attempt ${failed.attempts}` : '';
     const next = failed.checkpointing
-      ? failed.after === null ? 'rerun to start again' : `rerun to resume after key ${show(failed.after)}`
+      ? isStart(failed.after) ? 'rerun to start again' : `rerun to resume after key ${show(failed.after)}`
       : 'checkpoints are off, so a rerun starts from the beginning';
     const hint = failed.hint ?? (isTransactionTimeout(cause) ? ' The transaction timed out: lower options.size or raise the adapter\'s timeout.' : '');
     super(`evolve-runtime: "${failed.name}" batch ${failed.batch} (${range}) failed${attempts}: ${describeError(cause)}. The batch was rolled back; ${next}.${hint}`, { cause });

@@ -5,8 +5,9 @@ import type { Checkpoint, CheckpointStore } from './types.js';
 export const DEFAULT_CHECKPOINT_COLLECTION = 'evolve_checkpoints';
 
 export interface MongoCollectionLike {
-  findOne(filter: object, options: { session: unknown }): Promise<any>;
-  updateOne(filter: object, update: object, options: { session: unknown; upsert: boolean }): Promise<unknown>;
+  // Parameters are `any`: the driver's own types are generic over the document schema.
+  findOne(filter: any, options: any): Promise<any>;
+  updateOne(filter: any, update: any, options: any): Promise<unknown>;
 }
 
 export function mongoCheckpointStore<Session>(collection: () => MongoCollectionLike): CheckpointStore<Session> {

@@ -12,8 +12,8 @@ import type { Adapter, Checkpoint } from './types.js';
 export interface BatchInfo<Key> {
   /** 1-based number of this batch in this run. */
   batch: number;
-  /** The key this batch starts after (null for the very first batch). */
-  after: Key | null;
+  /** The key this batch starts after (undefined for the very first batch). */
+  after: Key | undefined;
   firstKey: Key;
   lastKey: Key;
   /** 0 on the first try, then 1, 2... when the batch is retried after a conflict. */
@@ -28,12 +28,12 @@ export interface EachBatchOptions<Row, Key, Tx> {
   name: string;
   /** Rows per batch; default 500. */
   size?: number;
-  /** The next page: rows with key > after (all rows when after is null), ordered by key, at most size. */
-  fetch(after: Key | null, size: number, tx: Tx): PromiseLike<Row[]> | Row[];
+  /** The next page: rows with key > after (from the first row when after is undefined), ordered by key, at most size rows. */
+  fetch(after: Key | undefined, size: number, tx: Tx): PromiseLike<Row[]> | Row[];
   /** The row's key, the same column fetch orders by. */
   key(row: Row): Key;
   /** Rows left to process after `after`, for the ETA. */
-  count?(after: Key | null): PromiseLike<number> | number;
+  count?(after: Key | undefined): PromiseLike<number> | number;
   /** Retries of a batch that conflicted with another transaction; default 5. */
   retries?: number;
   /** Backoff of those retries: first delay and ceiling, defaults 50 ms and 5 s. */
@@ -88,11 +88,12 @@ export async function eachBatch<Row, Key, Tx>(options: EachBatchOptions<Row, Key
     if (checkpointing) {
       saved = await retryOnConflict(() => adapter.transaction((tx) => adapter.checkpoints.open(tx, name, options.reset === true)), retryOptions);
     }
-    const resumedFrom = saved.lastKey as Key | null;
-    const total = options.count ? await options.count(resumedFrom) : null;
+    // Stored and reported as null (JSON has no undefined); handed to fetch/count as undefined.
+    const resumedFrom = saved.lastKey === null || saved.lastKey === undefined ? null : (saved.lastKey as Key);
+    let after: Key | undefined = resumedFrom ?? undefined;
+    const total = options.count ? await options.count(after) : null;
     report({ type: 'start', name, total, resumedFrom });
 
-    let after = resumedFrom;
     let batches = 0;
     let rows = 0;
     let retries = 0;
@@ -113,7 +114,7 @@ export async function eachBatch<Row, Key, Tx>(options: EachBatchOptions<Row, Key
           const firstKey = options.key(page[0]);
           const lastKey = options.key(page[page.length - 1]);
           Object.assign(failed, { firstKey, lastKey });
-          if (after !== null && encodeKey(lastKey) === encodeKey(after)) {
+          if (after !== undefined && encodeKey(lastKey) === encodeKey(after)) {
             throw new Error(`options.fetch returned rows that do not advance past key ${encodeKey(after)}: it must return rows with key > after, ordered by key`);
           }
           await body(page, tx, { batch, after, firstKey, lastKey, attempt, signal: stop.signal });
@@ -153,7 +154,7 @@ export async function eachBatch<Row, Key, Tx>(options: EachBatchOptions<Row, Key
       }
       await pause(nextPause(batchMs), stop.signal);
     }
-    const summary = { batches, rows, retries, resumedFrom, lastKey: after, durationMs: performance.now() - started, cancelled: !finished };
+    const summary = { batches, rows, retries, resumedFrom, lastKey: after ?? null, durationMs: performance.now() - started, cancelled: !finished };
     report({ type: 'end', name, batches, rows, retries, durationMs: summary.durationMs, cancelled: summary.cancelled });
     return summary;
   } finally {

@@ -4,13 +4,14 @@
 import { sqlCheckpointStore } from '../checkpoint-sql.js';
 import type { Adapter, SqlAdapterOptions } from '../types.js';
 
-interface KyselyLike {
-  withoutPlugins(): KyselyLike;
-  selectFrom(table: string): { selectAll(): { where(column: string, op: string, value: unknown): { compile(): { sql: string } } } };
-  executeQuery(query: unknown): Promise<{ rows: unknown[] }>;
+/** What the adapter calls on Kysely (typed loosely: Kysely's own types are generic over the schema). */
+interface KyselyQueryable {
+  withoutPlugins(): KyselyQueryable;
+  selectFrom(table: any): any;
+  executeQuery(query: any): Promise<{ rows: unknown[] }>;
 }
 
-interface KyselyDatabase<Trx> extends KyselyLike {
+interface KyselyDatabase<Trx> {
   transaction(): { setIsolationLevel(level: any): { execute<T>(fn: (trx: Trx) => Promise<T>): Promise<T> }; execute<T>(fn: (trx: Trx) => Promise<T>): Promise<T> };
 }
 
@@ -24,8 +25,9 @@ function rawQuery(sql: string, parameters: unknown[]) {
   return { sql, parameters, query: { kind: 'RawNode', sqlFragments: [sql], parameters: [] }, queryId: { queryId: 'evolve-runtime-checkpoint' } };
 }
 
-export function kyselyAdapter<Trx extends KyselyLike>(db: KyselyDatabase<Trx>, options: KyselyAdapterOptions = {}): Adapter<Trx> {
-  const probe = db.selectFrom('evolve_probe').selectAll().where('x', '=', 1).compile().sql;
+/** Trx is Kysely's Transaction<DB>, inferred from db. */
+export function kyselyAdapter<Trx>(db: KyselyDatabase<Trx>, options: KyselyAdapterOptions = {}): Adapter<Trx> {
+  const probe = (db as unknown as KyselyQueryable).selectFrom('evolve_probe').selectAll().where('x', '=', 1).compile().sql;
   const placeholders = probe.includes('$1') ? 'dollar' : 'question';
   return {
     name: 'kysely',
@@ -34,7 +36,7 @@ export function kyselyAdapter<Trx extends KyselyLike>(db: KyselyDatabase<Trx>, o
       return (options.isolationLevel ? builder.setIsolationLevel(options.isolationLevel) : builder).execute(work);
     },
     checkpoints: sqlCheckpointStore<Trx>(
-      { placeholders, query: async (trx, sql, params) => (await trx.withoutPlugins().executeQuery(rawQuery(sql, params))).rows as Record<string, unknown>[] },
+      { placeholders, query: async (trx, sql, params) => (await (trx as KyselyQueryable).withoutPlugins().executeQuery(rawQuery(sql, params))).rows as Record<string, unknown>[] },
       options.checkpointTable,
     ),
   };

@@ -9,21 +9,29 @@ interface MongoSessionLike {
   endSession(): Promise<void>;
 }
 
+interface MongoDbLike {
+  collection(name: string): MongoCollectionLike;
+}
+
 interface MongoClientLike<Session> {
   startSession(): Session;
-  db(name?: string): { collection(name: string): MongoCollectionLike };
+  db(name?: string): MongoDbLike;
 }
 
 export interface MongoAdapterOptions {
-  /** Database holding the checkpoint collection; default the client's default database. */
-  db?: string;
+  /** Database (a Db or its name) holding the checkpoint collection; default the client's default database. */
+  db?: string | MongoDbLike;
   /** Default `evolve_checkpoints`. */
   checkpointCollection?: string;
   /** Passed to withTransaction (readConcern, writeConcern...). */
   transactionOptions?: object;
 }
 
-export function mongodbAdapter<Session extends MongoSessionLike>(client: MongoClientLike<Session>, options: MongoAdapterOptions = {}): Adapter<Session> {
+/** `mongodbAdapter(client)`, `mongodbAdapter(client, db)` (checkpoints in that Db) or `mongodbAdapter(client, options)`. */
+export function mongodbAdapter<Session extends MongoSessionLike>(client: MongoClientLike<Session>, dbOrOptions: MongoDbLike | MongoAdapterOptions = {}): Adapter<Session> {
+  const isDb = (x: MongoDbLike | MongoAdapterOptions): x is MongoDbLike => typeof (x as MongoDbLike).collection === 'function';
+  const options: MongoAdapterOptions = isDb(dbOrOptions) ? { db: dbOrOptions } : dbOrOptions;
+  const checkpointDb = () => (typeof options.db === 'object' ? options.db : client.db(options.db));
   const collectionName = options.checkpointCollection ?? DEFAULT_CHECKPOINT_COLLECTION;
   return {
     name: 'mongodb',
@@ -35,6 +43,6 @@ export function mongodbAdapter<Session extends MongoSessionLike>(client: MongoCl
         await session.endSession();
       }
     },
-    checkpoints: mongoCheckpointStore<Session>(() => client.db(options.db).collection(collectionName)),
+    checkpoints: mongoCheckpointStore<Session>(() => checkpointDb().collection(collectionName)),
   };
 }

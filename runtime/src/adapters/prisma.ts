@@ -11,7 +11,7 @@ interface PrismaTransactionLike {
 }
 
 interface PrismaClientLike<Tx> {
-  $transaction<R>(fn: (tx: Tx) => Promise<R>, options?: { maxWait?: number; timeout?: number; isolationLevel?: any }): Promise<R>;
+  $transaction<R>(fn: (tx: Tx) => Promise<R>, options?: any): Promise<R>;
 }
 
 export interface PrismaAdapterOptions extends SqlAdapterOptions {
@@ -25,7 +25,8 @@ export interface PrismaAdapterOptions extends SqlAdapterOptions {
   provider?: 'postgresql' | 'sqlite' | 'mysql' | 'cockroachdb';
 }
 
-export function prismaAdapter<Tx extends PrismaTransactionLike>(prisma: PrismaClientLike<Tx>, options: PrismaAdapterOptions = {}): Adapter<Tx> {
+/** Tx is the client's TransactionClient, inferred from prisma.$transaction. */
+export function prismaAdapter<Tx>(prisma: PrismaClientLike<Tx>, options: PrismaAdapterOptions = {}): Adapter<Tx> {
   // `_activeProvider` is set by every generated Prisma client (5, 6 and 7).
   const provider = options.provider ?? (prisma as { _activeProvider?: string })._activeProvider;
   if (!provider) throw new Error('evolve-runtime: prismaAdapter could not tell the database provider; pass prismaAdapter(prisma, { provider: "postgresql" }).');
@@ -37,7 +38,8 @@ export function prismaAdapter<Tx extends PrismaTransactionLike>(prisma: PrismaCl
     checkpoints: sqlCheckpointStore<Tx>(
       {
         placeholders: provider === 'postgresql' || provider === 'cockroachdb' ? 'dollar' : 'question',
-        async query(tx, sql, params) {
+        async query(client, sql, params) {
+          const tx = client as PrismaTransactionLike;
           if (sql.startsWith('SELECT')) return tx.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params);
           await tx.$executeRawUnsafe(sql, ...params);
           return [];

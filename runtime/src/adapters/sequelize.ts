@@ -6,7 +6,7 @@ import type { Adapter, SqlAdapterOptions } from '../types.js';
 
 interface SequelizeLike {
   transaction<T>(options: object, run: (t: any) => PromiseLike<T>): Promise<T>;
-  query(sql: string, options: { replacements: unknown[]; transaction: unknown; type?: string }): Promise<any>;
+  query(sql: string, options: any): Promise<any>;
 }
 
 export interface SequelizeAdapterOptions extends SqlAdapterOptions {

@@ -8,8 +8,8 @@ interface TypeOrmManagerLike {
 }
 
 interface TypeOrmDatabase<Manager> {
+  // TypeORM's last overload, the one TypeScript infers Manager from; the one-argument form exists too.
   transaction<T>(isolationLevel: any, run: (manager: Manager) => Promise<T>): Promise<T>;
-  transaction<T>(run: (manager: Manager) => Promise<T>): Promise<T>;
   readonly options?: { type: string };
   readonly connection?: { options: { type: string } };
 }
@@ -29,7 +29,8 @@ export function typeormAdapter<Manager extends TypeOrmManagerLike>(db: TypeOrmDa
   }
   return {
     name: 'typeorm',
-    transaction: (work) => (options.isolationLevel ? db.transaction(options.isolationLevel, work) : db.transaction(work)),
+    transaction: (work) =>
+      options.isolationLevel ? db.transaction(options.isolationLevel, work) : (db as unknown as { transaction<T>(run: (m: Manager) => Promise<T>): Promise<T> }).transaction(work),
     checkpoints: sqlCheckpointStore<Manager>(
       {
         placeholders: DOLLAR_DRIVERS.has(type) ? 'dollar' : 'question',
