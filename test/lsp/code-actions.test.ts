@@ -1,0 +1,108 @@
+// Code actions over a real JSON-RPC connection: exact edits, output that parses, idempotence,
+// and no edit ever computed for a stale text.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import ts from 'typescript';
+import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
+import { applyWorkspaceEdit, capabilities, copyFixture, evolveDiagnostics, lineOf, LspClient } from './harness';
+
+const TRIM = 'migrations/20240101000000_trim_user_names.js';
+const LINE_TITLE = 'Disable evolve rule unbatched-loop for this line';
+const FILE_TITLE = 'Disable evolve rule unbatched-loop for this file';
+const DOCS_TITLE = 'Show documentation for evolve rule unbatched-loop';
+
+function assertParses(text: string): void {
+  const file = ts.createSourceFile('out.js', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  const problems = (file as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics;
+  assert.deepEqual(problems.map((p) => ts.flattenDiagnosticMessageText(p.messageText, '\n')), []);
+}
+
+async function actionsAt(client: LspClient, uri: string, d: Diagnostic, only?: string[], range = d.range): Promise<CodeAction[]> {
+  return (await client.connection.sendRequest('textDocument/codeAction', {
+    textDocument: { uri },
+    range,
+    context: { diagnostics: [d], ...(only ? { only } : {}) },
+  })) as CodeAction[];
+}
+
+async function setup(t: { after(fn: () => void): void }, documentChanges = true) {
+  const ws = copyFixture('knex-app');
+  const { client } = await LspClient.start(ws, capabilities({ documentChanges }), { scanWorkspace: false });
+  t.after(() => client.kill());
+  const path = join(ws, TRIM);
+  const text = readFileSync(path, 'utf8');
+  const uri = await client.open(path, text);
+  const [d] = evolveDiagnostics(await client.diagnosticsFor(uri, (p) => p.version === 1));
+  return { client, uri, text, d };
+}
+
+/** Applies the titled action, feeds the result back to the server, and checks the action is gone. */
+async function applyOnce(client: LspClient, uri: string, d: Diagnostic, title: string, text: string): Promise<string> {
+  const action = (await actionsAt(client, uri, d)).find((a) => a.title === title);
+  assert.ok(action?.edit, `"${title}" is offered with an edit`);
+  assert.equal(action.kind, 'quickfix');
+  const output = applyWorkspaceEdit(text, uri, action.edit);
+  assertParses(output);
+  const version = await client.change(uri, output);
+  const after = await client.diagnosticsFor(uri, (p) => p.version === version);
+  assert.deepEqual(evolveDiagnostics(after), [], 'the finding is gone');
+  // Applying it again changes nothing: the server no longer offers it (even for the old diagnostic).
+  assert.equal((await actionsAt(client, uri, d)).find((a) => a.title === title), undefined);
+  return output;
+}
+
+test('"Disable for this line" inserts a directive with a reason placeholder, indented like the line', async (t) => {
+  const { client, uri, text, d } = await setup(t);
+  const output = await applyOnce(client, uri, d, LINE_TITLE, text);
+  assert.equal(
+    output,
+    text.replace('  for (const u of users) {', '  // evolve-disable-next-line unbatched-loop -- reason\n  for (const u of users) {'),
+  );
+  assert.equal(await client.stop(), 0);
+});
+
+test('"Disable for this file" goes after the \'use strict\' prologue (plain `changes` edits too)', async (t) => {
+  const { client, uri, text, d } = await setup(t, false);
+  const output = await applyOnce(client, uri, d, FILE_TITLE, text);
+  assert.equal(output, text.replace("'use strict';\n", "'use strict';\n/* evolve-disable unbatched-loop */\n"));
+  assert.equal(await client.stop(), 0);
+});
+
+test('"Show documentation" opens the rule page through window/showDocument', async (t) => {
+  const { client, uri, d } = await setup(t);
+  const action = (await actionsAt(client, uri, d)).find((a) => a.title === DOCS_TITLE);
+  assert.ok(action?.command);
+  await client.connection.sendRequest('workspace/executeCommand', { command: action.command.command, arguments: action.command.arguments });
+  assert.deepEqual(client.shownDocuments, [d.codeDescription?.href]);
+  assert.equal(await client.stop(), 0);
+});
+
+test('a code action request with a diagnostic from an older version edits the current text', async (t) => {
+  const { client, uri, text, d } = await setup(t);
+  const moved = text.replace("'use strict';\n", "'use strict';\n// one\n// two\n");
+  const version = await client.change(uri, moved);
+  await client.diagnosticsFor(uri, (p) => p.version === version);
+  // The editor still holds the version-1 diagnostic while the cursor is on the loop's new line:
+  // the action must target the current text, not the old diagnostic's offsets.
+  const cursor = { line: lineOf(moved, 'for (const u'), character: 2 };
+  const action = (await actionsAt(client, uri, d, undefined, { start: cursor, end: cursor })).find((a) => a.title === LINE_TITLE);
+  assert.ok(action?.edit);
+  const change = action.edit.documentChanges?.[0] as { textDocument: { version: number } };
+  assert.equal(change.textDocument.version, version);
+  const output = applyWorkspaceEdit(moved, uri, action.edit);
+  assert.equal(output.split('\n')[lineOf(moved, 'for (const u')], '  // evolve-disable-next-line unbatched-loop -- reason');
+  assert.equal(await client.stop(), 0);
+});
+
+test('"Fix all" never includes behaviour-changing suggestions', async (t) => {
+  const { client, uri, d } = await setup(t);
+  const fixAll = await actionsAt(client, uri, d, ['source.fixAll.evolve']);
+  // unbatched-loop's only rewrite (batching) changes behaviour: nothing is safe to apply on save.
+  assert.deepEqual(fixAll, []);
+  const quick = await actionsAt(client, uri, d, ['quickfix']);
+  assert.ok(quick.every((a) => a.kind === 'quickfix'));
+  assert.ok(quick.some((a) => a.title === LINE_TITLE));
+  assert.equal(await client.stop(), 0);
+});
