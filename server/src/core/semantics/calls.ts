@@ -43,8 +43,8 @@ export function isCallableTableHandle(call: ts.CallExpression): boolean {
   const name = nameOfCallee(callee);
   if (!name) return false;
   const origin = originOf(callee);
-  if (origin.kind === 'db') return origin.library === undefined || origin.library === 'knex';
-  return CALLABLE_HANDLE.test(name) && origin.kind === 'unknown';
+  if (origin.kind === 'db' && origin.library === 'knex') return true;
+  return CALLABLE_HANDLE.test(name) && (origin.kind === 'unknown' || (origin.kind === 'db' && origin.library === undefined));
 }
 
 function objectHasKey(arg: ts.Expression | undefined, keys: Set<string>): ts.Expression | undefined {
@@ -156,7 +156,7 @@ function classifyUncached(call: ts.CallExpression): CallInfo {
 function isReadName(n: string): boolean {
   if (VOCABULARY.readMethods.has(n) || VOCABULARY.cursorMethods.has(n)) return true;
   // Repositories: findAllByOrg, findOrganizationEnvironments, findBatch, getAllUsers, retrieveAll.
-  if (/^find[A-Z]/.test(n)) return !/^find(One|First|Unique|ById|ByPk|Or|Last)/.test(n) && /(s|All|Many|Batch|List)([A-Z]|$)/.test(n.slice(4));
+  if (/^find[A-Z]/.test(n)) return !/^find(One|First|Unique|ById|ByPk|Last)(?![a-z])|^findOr[A-Z]/.test(n) && /(s|All|Many|Batch|List)([A-Z]|$)/.test(n.slice(4));
   return /^(get|list|fetch|load|retrieve|read|select|query)(All|Many|Every)([A-Z]|$)/.test(n);
 }
 
