@@ -81,11 +81,10 @@ test('SQLite: when the lock outlasts the retries, the error names the batch and 
 test('PostgreSQL: a serialization failure (40001) from a concurrent update is retried and commits', async (t) => {
   const database = await createPgDatabase('evolve_rt_conflict');
   if ('skip' in database) return t.skip(database.skip);
-  t.after(() => database.drop());
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   const other = new pg.Client({ connectionString: database.url });
   await other.connect();
-  t.after(async () => (await other.end(), await pool.end()));
+  t.after(async () => (await other.end(), await pool.end(), await database.drop()));
   await seedPg(pool, 300);
   const log = eventLog();
   const summary = await eachBatch(

@@ -54,7 +54,7 @@ test('isTransactionTimeout recognises only the interactive-transaction timeout',
 });
 
 test('a cyclic cause chain does not hang', () => {
-  const a: Record<string, unknown> = Object.assign(new Error('a'), { code: 'X' });
+  const a: Error & { code: string } = Object.assign(new Error('a'), { code: 'X' });
   a.cause = a;
   assert.equal(isConflictError(a), false);
 });
