@@ -4,28 +4,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import ts from 'typescript';
-import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
+import { actionsAt, applyOnce } from './actions';
 import { applyWorkspaceEdit, capabilities, copyFixture, evolveDiagnostics, lineOf, LspClient } from './harness';
 
 const TRIM = 'migrations/20240101000000_trim_user_names.js';
 const LINE_TITLE = 'Disable evolve rule unbatched-loop for this line';
 const FILE_TITLE = 'Disable evolve rule unbatched-loop for this file';
 const DOCS_TITLE = 'Show documentation for evolve rule unbatched-loop';
-
-function assertParses(text: string): void {
-  const file = ts.createSourceFile('out.js', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
-  const problems = (file as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics;
-  assert.deepEqual(problems.map((p) => ts.flattenDiagnosticMessageText(p.messageText, '\n')), []);
-}
-
-async function actionsAt(client: LspClient, uri: string, d: Diagnostic, only?: string[], range = d.range): Promise<CodeAction[]> {
-  return (await client.connection.sendRequest('textDocument/codeAction', {
-    textDocument: { uri },
-    range,
-    context: { diagnostics: [d], ...(only ? { only } : {}) },
-  })) as CodeAction[];
-}
 
 async function setup(t: { after(fn: () => void): void }, documentChanges = true) {
   const ws = copyFixture('knex-app');
@@ -38,24 +23,9 @@ async function setup(t: { after(fn: () => void): void }, documentChanges = true)
   return { client, uri, text, d };
 }
 
-/** Applies the titled action, feeds the result back to the server, and checks the action is gone. */
-async function applyOnce(client: LspClient, uri: string, d: Diagnostic, title: string, text: string): Promise<string> {
-  const action = (await actionsAt(client, uri, d)).find((a) => a.title === title);
-  assert.ok(action?.edit, `"${title}" is offered with an edit`);
-  assert.equal(action.kind, 'quickfix');
-  const output = applyWorkspaceEdit(text, uri, action.edit);
-  assertParses(output);
-  const version = await client.change(uri, output);
-  const after = await client.diagnosticsFor(uri, (p) => p.version === version);
-  assert.deepEqual(evolveDiagnostics(after), [], 'the finding is gone');
-  // Applying it again changes nothing: the server no longer offers it (even for the old diagnostic).
-  assert.equal((await actionsAt(client, uri, d)).find((a) => a.title === title), undefined);
-  return output;
-}
-
 test('"Disable for this line" inserts a directive with a reason placeholder, indented like the line', async (t) => {
   const { client, uri, text, d } = await setup(t);
-  const output = await applyOnce(client, uri, d, LINE_TITLE, text);
+  const { output } = await applyOnce(client, uri, d, LINE_TITLE, text);
   assert.equal(
     output,
     text.replace('  for (const u of users) {', '  // evolve-disable-next-line unbatched-loop -- reason\n  for (const u of users) {'),
@@ -65,7 +35,7 @@ test('"Disable for this line" inserts a directive with a reason placeholder, ind
 
 test('"Disable for this file" goes after the \'use strict\' prologue (plain `changes` edits too)', async (t) => {
   const { client, uri, text, d } = await setup(t, false);
-  const output = await applyOnce(client, uri, d, FILE_TITLE, text);
+  const { output } = await applyOnce(client, uri, d, FILE_TITLE, text);
   assert.equal(output, text.replace("'use strict';\n", "'use strict';\n/* evolve-disable unbatched-loop */\n"));
   assert.equal(await client.stop(), 0);
 });
