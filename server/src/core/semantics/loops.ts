@@ -118,6 +118,11 @@ export function pageReadIn(body: ts.Node): ts.Node | undefined {
         found = n;
         return;
       }
+      // A write that takes one page itself: DELETE ... WHERE id IN (SELECT ... LIMIT $1), updateMany({ take }).
+      if (info.kind === 'write' && /\blimit\b|\btake\s*:/i.test(n.getText())) {
+        found = n;
+        return;
+      }
       const fn = info.kind === 'none' ? resolveCallee(n) : undefined;
       const ret = fn ? summaryOf(fn).returns : UNKNOWN;
       if ((ret.kind === 'rows' || ret.kind === 'cursor') && (ret.bounded || ret.page)) {

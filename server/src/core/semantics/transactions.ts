@@ -53,14 +53,19 @@ export interface RunnerTransaction {
   knexOptOut?: { esm: boolean };
 }
 
-function hasTransactionFalse(sf: ts.SourceFile): boolean {
-  return /\bconfig\s*=\s*\{[^}]*\btransaction\s*:\s*false/.test(sf.text) || /\btransaction\s*=\s*false\b/.test(sf.text);
+function hasTransactionFalse(text: string): boolean {
+  return /\bconfig\s*=\s*\{[^}]*\btransaction\s*:\s*false/.test(text) || /\btransaction\s*=\s*false\b/.test(text);
 }
 
 /** How the migration runner that executes this file wraps it, from the config and the file's shape. */
+/** The file's text without comments, so prose that mentions `transaction: false` does not count. */
+function codeText(sf: ts.SourceFile): string {
+  return sf.text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/(^|[^:'"`\\])\/\/[^\n]*/g, '$1');
+}
+
 export function runnerTransaction(sf: ts.SourceFile, config: EvolveConfig): RunnerTransaction {
   const entry = runnerFor(config, sf.fileName);
-  const text = sf.text;
+  const text = codeText(sf);
   const shape = detectRunner(sf);
   const runner = entry.runner === 'auto' ? shape.runner : entry.runner;
   if (entry.transaction === 'per-file') return { wraps: true, runner, reason: `evolve.config.json sets transaction "per-file" for ${entry.files}` };
@@ -69,18 +74,18 @@ export function runnerTransaction(sf: ts.SourceFile, config: EvolveConfig): Runn
   if (/\bcreateNonTransactionalMigration\s*\(|\bcreateIrreversibleMigration\s*\(/.test(text)) return { wraps: false, runner: 'knex', reason: 'this knex-migrator helper does not wrap the migration' };
   if (runner === 'knex') {
     if (/\bconfig\s*=\s*\{[^}]*\btransaction\s*:\s*true/.test(text)) return { wraps: true, runner, reason: 'the file sets config.transaction = true' };
-    if (hasTransactionFalse(sf)) return { wraps: false, runner, reason: 'the file opts out with config = { transaction: false }' };
+    if (hasTransactionFalse(text)) return { wraps: false, runner, reason: 'the file opts out with config = { transaction: false }' };
     return { wraps: true, runner, reason: 'knex runs each migration in one transaction unless it exports config = { transaction: false }', knexOptOut: { esm: shape.esm } };
   }
   if (runner === 'typeorm') {
-    if (hasTransactionFalse(sf)) return { wraps: false, runner, reason: 'the migration sets transaction = false' };
+    if (hasTransactionFalse(text)) return { wraps: false, runner, reason: 'the migration sets transaction = false' };
     return { wraps: true, runner, reason: 'TypeORM runs migrations in one transaction by default' };
   }
   return { wraps: false, runner, reason: 'no runner transaction' };
 }
 
 function detectRunner(sf: ts.SourceFile): { runner: 'knex' | 'typeorm' | 'umzug' | 'migrate-mongo' | 'plain'; esm: boolean } {
-  const text = sf.text;
+  const text = codeText(sf);
   if (/\bimplements\s+MigrationInterface\b/.test(text) || /\bup\s*\(\s*queryRunner\s*:\s*QueryRunner/.test(text)) return { runner: 'typeorm', esm: true };
   const esm = /\bexport\s+(async\s+)?function\s+up\b|\bexport\s+const\s+up\b/.test(text);
   const cjs = /\b(module\.)?exports\.up\s*=|module\.exports\s*=\s*\{[^}]*\bup\b/.test(text);
