@@ -64,6 +64,17 @@ export async function seedPg(client: { query(sql: string, params?: unknown[]): P
   await client.query('INSERT INTO items (id, value) SELECT g, g FROM generate_series(1, $1::int) g', [count]);
 }
 
+/** Seeds the items table of the database at `url` over its own short-lived connection. */
+export async function seedPgUrl(url: string, count: number): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await seedPg(client, count);
+  } finally {
+    await client.end();
+  }
+}
+
 /** What a correct backfill leaves: every row doubled-plus-one exactly once. */
 export function expectedItems(count: number): Item[] {
   return Array.from({ length: count }, (_, i) => ({ id: i + 1, value: (i + 1) * 2 + 1, touched: 1 }));
