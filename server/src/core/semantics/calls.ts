@@ -3,7 +3,7 @@
 // are not taken for database calls.
 import { NON_DB_NAMES, VOCABULARY } from '../libraries';
 import { ts } from '../ts';
-import { callChain, chainRoot, nameOfCallee, staticText, unwrap } from './ast';
+import { callChain, chainNames, chainRoot, nameOfCallee, staticText, unwrap } from './ast';
 import { originOf, stringValue } from './origins';
 import { classifySql } from './sql';
 
@@ -30,6 +30,9 @@ export function isNonDbReceiver(expr: ts.Expression): boolean {
   if (origin.kind === 'non-db') return true;
   if (origin.kind === 'db' || origin.kind === 'row' || origin.kind === 'statement') return false;
   if (ts.isIdentifier(root) && NON_DB_NAMES.test(root.text)) return true;
+  // this.cache.delete(key), this.stripe.customers.update(...): the field names the service.
+  const names = chainNames(expr);
+  if (names[0] === 'this' && names.length > 2 && NON_DB_NAMES.test(names[1])) return true;
   if (ts.isCallExpression(root) || ts.isNewExpression(root)) return originOf(root).kind === 'non-db';
   return false;
 }

@@ -134,6 +134,12 @@ function namespaceMember(decl: Declaration, member: string): ts.FunctionLikeDecl
 /** The first database write under `node`, following callbacks and called helpers. */
 export function firstWrite(node: ts.Node, skip?: (n: ts.Node) => boolean): ts.Node | undefined {
   let found: ts.Node | undefined;
+  // An expression-bodied callback (`rows.map((r) => db.update(...))`) is itself the write.
+  if (ts.isCallExpression(node) && classifyCall(node).kind === 'write') return node;
+  if (ts.isCallExpression(node)) {
+    const fn = resolveCallee(node);
+    if (fn && summaryOf(fn).write) return node;
+  }
   forEachDescendant(
     node,
     (n) => {

@@ -170,6 +170,8 @@ function originOfParameter(p: ts.ParameterDeclaration): Origin {
       return elementOrigin(originOf(recv));
     }
     if (VOCABULARY.transactionCallbacks.has(method) && fn.parameters.indexOf(p) === 0) return { kind: 'db' };
+    // knex('users').then((rows) => ...): the callback gets what the promise resolves to.
+    if (method === 'then' && recv && fn.parameters.indexOf(p) === 0) return originOf(recv);
   }
   const name = ts.isIdentifier(p.name) ? p.name.text : '';
   if (HANDLE_PARAM.test(name)) return { kind: 'db' };
