@@ -27,13 +27,11 @@ function checkParent(): void {
 }
 
 async function main(command: StartCommand): Promise<void> {
-  const state: RunState = { tracer: null, snapshot: null, before: new Map(), scriptStartedAt: null, cleanup: [] };
+  const state: RunState = { tracer: null, snapshot: null, before: new Map(), after: null, openAtExit: 0, scriptStartedAt: null, cleanup: [] };
   let status: RehearsalStatus = 'ok';
   let error: unknown = null;
-  let after: Map<string, number> | null = null;
-  let openAtExit = 0;
   try {
-    ({ after, openAtExit } = await rehearse(command, state, { signal: abort.signal, checkParent, stopReason: () => stopReason }));
+    await rehearse(command, state, { signal: abort.signal, checkParent });
   } catch (thrown) {
     error = thrown;
     status = 'failed';
@@ -52,9 +50,9 @@ async function main(command: StartCommand): Promise<void> {
       keep: command.keep,
       durationMs,
       tracer: state.tracer,
-      openAtExit,
+      openAtExit: state.openAtExit,
       before: state.before,
-      after,
+      after: state.after,
       error,
     },
     ownFile,

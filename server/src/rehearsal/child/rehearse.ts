@@ -6,13 +6,15 @@ import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { format } from 'node:util';
 import type { ProgressEvent } from '../../../../runtime/src/progress-events';
-import type { RehearsalStatus, StartCommand } from '../protocol';
+import type { StartCommand } from '../protocol';
 import { bundleScript } from './bundle';
 import { sendEvent } from './channel';
 import { installModuleHooks, requireFromRoots, type FenceTargets } from './modules';
 import { detectShape, runScript, type ScriptContext } from './runners';
 import { countPgliteTables, countSqliteTables, snapshotPglite, snapshotSqlite, type PgliteInstance, type PgliteModule } from './snapshot';
 import { openPgTransactions } from './trace-pg';
+import { tracePglite } from './trace-pglite';
+import { unrefPgliteTimers } from './pglite-timers';
 import { openSqliteDatabases, openSqliteTransactions } from './trace-sqlite';
 import { Tracer, type FenceError } from './tracer';
 
@@ -20,6 +22,8 @@ export interface RunState {
   tracer: Tracer | null;
   snapshot: { path: string; bytes: number; ms: number } | null;
   before: Map<string, number>;
+  after: Map<string, number> | null;
+  openAtExit: number;
   scriptStartedAt: number | null;
   /** Run last-first when the child ends: close connections, stop the socket server. */
   cleanup: (() => unknown)[];
@@ -28,7 +32,6 @@ export interface RunState {
 interface Control {
   signal: AbortSignal;
   checkParent(): void;
-  stopReason(): RehearsalStatus | null;
 }
 
 class SetupError extends Error {
@@ -52,7 +55,7 @@ function outOfBandFailures(): { promise: Promise<never>; fail(error: unknown): v
   return { promise, fail, exited, exit };
 }
 
-export async function rehearse(command: StartCommand, state: RunState, control: Control): Promise<{ after: Map<string, number>; openAtExit: number }> {
+export async function rehearse(command: StartCommand, state: RunState, control: Control): Promise<void> {
   const roots = { workspace: command.workspace, evolveRoot: command.evolveRoot };
   sendEvent({ type: 'started', pid: process.pid, node: process.version, script: command.script });
   const major = Number(process.versions.node.split('.')[0]);
@@ -66,6 +69,7 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
 
   let Database: SqliteCtor | null = null;
   let pgliteDb: PgliteInstance | null = null;
+  let pglite: PgliteModule | null = null;
   let databaseUrl: string;
   const fence: FenceTargets = { sqlitePath: null, pgliteDir: null, pgServer: null };
   if (command.engine === 'sqlite') {
@@ -75,7 +79,8 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
     fence.sqlitePath = state.snapshot.path;
     databaseUrl = `file:${state.snapshot.path}`;
   } else {
-    const pglite = requireFromRoots('@electric-sql/pglite', roots) as PgliteModule;
+    unrefPgliteTimers();
+    pglite = requireFromRoots('@electric-sql/pglite', roots) as PgliteModule;
     const made = await snapshotPglite(pglite, command.source, command.workDir);
     pgliteDb = made.db;
     const db = made.db;
@@ -104,6 +109,8 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
   const tracer = new Tracer(state.before, { onTick: control.checkParent, onFence: (error: FenceError) => failures.fail(error) });
   state.tracer = tracer;
   installModuleHooks(tracer, fence, roots, bundle, dirname(command.script));
+  // The snapshot's own PGlite was loaded before the hooks: trace it too (it is the script's `db`).
+  if (pglite) tracePglite(tracer, pglite as unknown as Record<string, unknown>, fence.pgliteDir);
   (globalThis as Record<symbol, unknown>)[SINK] = { emit: (event: ProgressEvent) => tracer.runtimeEvent(event), signal: control.signal };
   process.on('uncaughtException', failures.fail);
   process.on('unhandledRejection', failures.fail);
@@ -143,16 +150,22 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
     await Promise.race([run(), failures.promise, failures.exited]);
   } finally {
     tracer.sendProgress();
+    state.openAtExit = countOpenTransactions(pgliteDb);
+    // Closing the script's connections rolls back what it left open, as its exit would.
+    for (const db of openSqliteDatabases) (db as unknown as { close(): void }).close();
+    tracer.internal++;
+    state.after = await countTablesAfter(Database, pgliteDb, snapshotPath);
   }
-  const openAtExit = countOpenTransactions(pgliteDb);
-  // Closing the script's connections rolls back what it left open, as its exit would.
-  for (const db of openSqliteDatabases) (db as unknown as { close(): void }).close();
-  tracer.internal++;
-  if (pgliteDb) {
+}
+
+async function countTablesAfter(Database: SqliteCtor | null, pgliteDb: PgliteInstance | null, snapshotPath: string): Promise<Map<string, number> | null> {
+  try {
+    if (!pgliteDb) return countSqliteTables(Database as SqliteCtor, snapshotPath);
     if ((pgliteDb as unknown as { isInTransaction(): boolean }).isInTransaction()) await pgliteDb.query('ROLLBACK');
-    return { after: await countPgliteTables(pgliteDb), openAtExit };
+    return await countPgliteTables(pgliteDb);
+  } catch {
+    return null;
   }
-  return { after: countSqliteTables(Database as SqliteCtor, snapshotPath), openAtExit };
 }
 
 function countOpenTransactions(pgliteDb: PgliteInstance | null): number {

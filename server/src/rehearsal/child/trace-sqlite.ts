@@ -1,6 +1,7 @@
 // Traces and fences better-sqlite3: wraps the Database constructor (the fence: only the snapshot,
 // or an in-memory database, may be opened) and patches the shared Statement and Database
-// prototypes once, so every connection, including knex's and Kysely's, is traced.
+// prototypes once, so every connection, including knex's and Kysely's, is traced. db.transaction()
+// runs prepared BEGIN/COMMIT/ROLLBACK statements, so the statement patch sees its transactions too.
 import { performance } from 'node:perf_hooks';
 import { classifySql, splitStatements } from './sql-kind';
 import type { Tracer } from './tracer';
@@ -13,7 +14,6 @@ interface SqliteDatabase {
   memory: boolean;
   prepare(sql: string): SqliteStatement;
   exec(sql: string): unknown;
-  transaction(fn: unknown): AnyFn & Record<string, AnyFn>;
 }
 interface SqliteStatement {
   source: string;
@@ -26,9 +26,6 @@ export type DatabaseConstructor = (new (filename?: string, options?: object) => 
 const openedAt = new WeakMap<object, number>();
 const patched = new WeakSet<object>();
 
-function begin(db: SqliteDatabase): void {
-  openedAt.set(db, performance.now());
-}
 
 function end(tracer: Tracer, db: SqliteDatabase, outcome: 'commit' | 'rollback'): void {
   const start = openedAt.get(db);
@@ -40,7 +37,7 @@ function end(tracer: Tracer, db: SqliteDatabase, outcome: 'commit' | 'rollback')
 /** Notes a transaction opened or closed by a BEGIN/COMMIT/ROLLBACK statement (or by SQLite itself). */
 function transition(tracer: Tracer, db: SqliteDatabase, wasIn: boolean, sql: string): void {
   const isIn = db.inTransaction;
-  if (!wasIn && isIn) begin(db);
+  if (!wasIn && isIn) openedAt.set(db, performance.now());
   else if (wasIn && !isIn) end(tracer, db, classifySql(sql).control === 'rollback' ? 'rollback' : 'commit');
 }
 
@@ -115,28 +112,7 @@ function patchDatabase(tracer: Tracer, proto: Record<string, AnyFn>): void {
       transition(tracer, this, wasIn, parts.at(-1) ?? '');
     }
   };
-  const transaction = proto.transaction;
-  proto.transaction = function (this: SqliteDatabase, fn: unknown) {
-    const wrapped = transaction.call(this, fn) as AnyFn & Record<string, AnyFn>;
-    const db = this;
-    const traced = (variant: AnyFn) =>
-      function (this: unknown, ...args: unknown[]) {
-        const outer = !db.inTransaction && tracer.tracing;
-        if (outer) begin(db);
-        try {
-          const result = variant.apply(this, args);
-          if (outer) end(tracer, db, 'commit');
-          return result;
-        } catch (error) {
-          tracer.driverError(error);
-          if (outer) end(tracer, db, 'rollback');
-          throw error;
-        }
-      };
-    const result = traced(wrapped) as AnyFn & Record<string, AnyFn>;
-    for (const v of ['deferred', 'immediate', 'exclusive']) result[v] = traced(wrapped[v]);
-    return result;
-  };
+
 }
 
 /** Databases the script opened, to find transactions left open at exit. */
