@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { CONFIG_FILE_NAME, defaultConfig, parseConfig, runnerFor, type EvolveConfig } from '../core/config';
+import { ConfigError, runnerFor, type EvolveConfig } from '../core/config';
+import { loadConfig } from '../core/config-file';
 import { parseChildEvent, type ChildEvent, type ProgressSnapshot, type RehearsalReport, type RehearsalStatus, type StartCommand } from './protocol';
 import { RehearsalConfigError, resolveSnapshot } from './snapshot-source';
 import { createWorkDir, markKept, removeWorkDir, sweepLeftovers } from './workdir';
@@ -28,7 +29,7 @@ export interface RehearsalOptions {
   maxTransactionMs?: number;
   /** The Node that runs the child; default `node` on PATH. */
   nodePath?: string;
-  /** Else read from the workspace's evolve.config.json. */
+  /** Else the evolve.config.json nearest the script. */
   config?: EvolveConfig;
   /** Where the private work folders go (default: the OS temp folder). */
   tempRoot?: string;
@@ -61,14 +62,14 @@ export function findEvolveRoot(from = __dirname): string {
   }
 }
 
-export function loadConfig(workspace: string): EvolveConfig {
-  const file = join(workspace, CONFIG_FILE_NAME);
-  if (!existsSync(file)) return defaultConfig(workspace);
-  const { config, problems } = parseConfig(readFileSync(file, 'utf8'), file);
-  if (problems.length > 0) {
-    throw new RehearsalConfigError(problems.map((p) => `${file}:${p.line}:${p.column}: ${p.message}`).join('\n'));
+/** The evolve.config.json nearest the script (its snapshots, runners and rehearsal settings). */
+function configFor(script: string): EvolveConfig {
+  try {
+    return loadConfig(dirname(script));
+  } catch (error) {
+    if (error instanceof ConfigError) throw new RehearsalConfigError(error.message);
+    throw error;
   }
-  return config;
 }
 
 function emptyReport(script: string, start: Pick<StartCommand, 'engine' | 'sourceLabel'>, status: RehearsalStatus, message: string, progress: ProgressSnapshot | null): RehearsalReport {
@@ -106,7 +107,7 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
   const workspace = resolve(options.workspace);
   const script = resolve(workspace, options.script);
   if (!existsSync(script)) throw new RehearsalConfigError(`The script ${script} does not exist.`);
-  const config = options.config ?? loadConfig(workspace);
+  const config = options.config ?? configFor(script);
   const snapshot = resolveSnapshot(options.snapshot, options.engine, config, workspace);
   const evolveRoot = findEvolveRoot();
   const childScript = join(evolveRoot, 'dist', 'rehearsal-child.js');

@@ -1,0 +1,154 @@
+// `evolve rehearse <script> [--snapshot SRC] [--engine sqlite|pglite] [--timeout S] [--keep]
+//  [--report FILE] [--json] [--max-transaction-ms N] [--node PATH]`
+import { writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startRehearsal, type RehearsalOptions } from './engine';
+import { progressLine, summary } from './format';
+import type { ChildEvent, RehearsalReport } from './protocol';
+import { RehearsalConfigError } from './snapshot-source';
+
+export const REHEARSE_USAGE = `Usage: evolve rehearse <script> [options]
+
+Runs the script against a copy (snapshot) of the database in a separate Node process, traces
+what it does and reports it. The real database is never opened for writing.
+
+Options:
+  --snapshot SRC            A snapshot name from evolve.config.json, a SQLite file, a PGlite data
+                            folder or dump (.tar/.tgz), or a file:// URL (default: the only
+                            configured snapshot, else the one named "default")
+  --engine sqlite|pglite    Engine of the snapshot (default: from the config or the source)
+  --timeout S               Stop the script after S seconds (exit code 1)
+  --keep                    Keep the snapshot after the run (its path is in the report)
+  --report FILE             Write the JSON report to FILE
+  --json                    Print the JSON report instead of the summary
+  --max-transaction-ms N    Exit 1 when a transaction took longer than N ms
+  --node PATH               The Node that runs the script (default: node on PATH)
+  -h, --help                Show this help
+
+Exit codes: 0 ok; 1 failed, timed out, cancelled or over a threshold; 2 usage or config error.`;
+
+export interface RehearseIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  cwd: string;
+}
+
+function positiveNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n > 0)) throw new RehearsalConfigError(`${flag} must be a positive number, got "${value}".`);
+  return n;
+}
+
+function parseOptions(argv: string[], cwd: string): RehearsalOptions & { report?: string; json: boolean } | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        snapshot: { type: 'string' },
+        engine: { type: 'string' },
+        timeout: { type: 'string' },
+        keep: { type: 'boolean' },
+        report: { type: 'string' },
+        json: { type: 'boolean' },
+        'max-transaction-ms': { type: 'string' },
+        node: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new RehearsalConfigError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length !== 1) throw new RehearsalConfigError(positionals.length ? `Rehearse one script at a time (got ${positionals.join(', ')}).` : 'Which script? evolve rehearse <script>');
+  if (values.engine !== undefined && values.engine !== 'sqlite' && values.engine !== 'pglite') {
+    throw new RehearsalConfigError(`--engine must be sqlite or pglite, got "${values.engine}".`);
+  }
+  const timeout = positiveNumber(values.timeout, '--timeout');
+  return {
+    script: positionals[0],
+    workspace: cwd,
+    snapshot: values.snapshot,
+    engine: values.engine,
+    timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+    keep: values.keep === true,
+    maxTransactionMs: positiveNumber(values['max-transaction-ms'], '--max-transaction-ms'),
+    nodePath: values.node,
+    report: values.report === undefined ? undefined : resolve(cwd, values.report),
+    json: values.json === true,
+  };
+}
+
+/** Shows the child's log lines and, on a terminal, one redrawn progress line. */
+function eventPrinter(stderr: NodeJS.WritableStream & { isTTY?: boolean }): { onEvent(e: ChildEvent): void; clear(): void } {
+  const tty = stderr.isTTY === true;
+  let line = '';
+  const clear = () => {
+    if (tty && line) stderr.write('\r\x1b[2K');
+    line = '';
+  };
+  return {
+    clear,
+    onEvent(event) {
+      if (event.type === 'log') {
+        const wasShown = line;
+        clear();
+        stderr.write(`  │ ${event.line}\n`);
+        if (tty && wasShown) stderr.write((line = wasShown));
+      } else if (event.type === 'snapshot-ready' && !tty) {
+        stderr.write(`evolve: snapshot ready (${event.engine}, ${event.path})\n`);
+      } else if (event.type === 'progress' && tty) {
+        clear();
+        line = progressLine(event.progress, event.elapsedMs).slice(0, 200);
+        stderr.write(line);
+      }
+    },
+  };
+}
+
+export async function runRehearseCommand(argv: string[], io: RehearseIo): Promise<number> {
+  let options;
+  try {
+    options = parseOptions(argv, io.cwd);
+  } catch (error) {
+    io.stderr.write(`evolve rehearse: ${(error as Error).message}\n\n${REHEARSE_USAGE}\n`);
+    return 2;
+  }
+  if (options === 'help') {
+    io.stdout.write(REHEARSE_USAGE + '\n');
+    return 0;
+  }
+  const printer = eventPrinter(io.stderr);
+  let run;
+  try {
+    run = startRehearsal(options, printer.onEvent);
+  } catch (error) {
+    if (!(error instanceof RehearsalConfigError)) throw error;
+    io.stderr.write(`evolve rehearse: ${error.message}\n`);
+    return 2;
+  }
+  // Ctrl-C asks the script to finish its batch; the engine kills it after the grace period.
+  let interrupts = 0;
+  const onInterrupt = () => {
+    printer.clear();
+    if (interrupts++ > 0) return void run.child.kill('SIGKILL');
+    io.stderr.write('evolve: stopping after the current batch (Ctrl-C again to kill it now)\n');
+    run.cancel();
+  };
+  process.on('SIGINT', onInterrupt);
+  let report: RehearsalReport;
+  try {
+    report = await run.done;
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    printer.clear();
+  }
+  if (options.report) writeFileSync(options.report, JSON.stringify(report, null, 2) + '\n');
+  if (options.json) io.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else io.stdout.write(summary(report, relative(io.cwd, report.script) || report.script));
+  return report.status === 'ok' && report.thresholds.exceeded.length === 0 ? 0 : 1;
+}
