@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { EvolveConfig } from './config';
 import { firstSyntaxError, parseSource } from './parse';
 import { RULES } from './rules';
+import { applyPrecedence } from './rules/precedence';
 import type { RuleReport } from './rules/rule';
 import { ProjectContext, type AnalysisHost } from './semantics/context';
 import { runnerTransaction } from './semantics/transactions';
@@ -90,6 +91,7 @@ export class Analyzer {
     }
     const suppressions = parseSuppressions(source);
     const runner = runnerTransaction(sf, this.config);
+    const subjects = new Map<Finding, string[]>();
     for (const id of Object.keys(RULES) as RuleId[]) {
       const severity = this.config.rules[id] ?? RULES[id].meta.defaultSeverity;
       if (severity === 'off') continue;
@@ -120,6 +122,7 @@ export class Analyzer {
           data: r.facts,
         };
         result.findings.push(finding);
+        subjects.set(finding, (r.subjects ?? [r.node]).map((n) => `${n.getSourceFile().fileName}:${n.getStart()}`));
       };
       try {
         rule.check({ sf, config: this.config, runner, report });
@@ -132,6 +135,7 @@ export class Analyzer {
         }
       }
     }
+    result.findings = applyPrecedence(result.findings, (f) => subjects.get(f) ?? []);
     result.findings.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
     return result;
   }

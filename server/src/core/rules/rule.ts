@@ -27,6 +27,11 @@ export interface RuleReport {
   related?: { node: ts.Node; message: string }[];
   /** Facts for code actions (kept in the diagnostic's data). */
   facts?: Record<string, unknown>;
+  /**
+   * The code this finding is about (default: `node`): the loop, the read, the call. Findings of several
+   * rules that share a subject are folded into the most specific one (rules/precedence.ts).
+   */
+  subjects?: ts.Node[];
 }
 
 export interface RuleContext {
