@@ -76,9 +76,10 @@ readCommands((command) => {
     void main(command);
   } else if (!stopReason) {
     stopReason = command.reason;
-    abort.abort(new Error(`Rehearsal ${command.reason === 'timeout' ? 'timed out' : 'cancelled'}`));
     // evolve-runtime stops after its current batch on SIGINT, as it would under Ctrl-C. Emitting
-    // the event (not sending the signal) reaches its listener without Node's default exit.
+    // the event (not sending the signal) reaches its listener without Node's default exit. It goes
+    // first: the runtime treats a SIGINT after an abort as a second, "stop now" request.
     process.emit('SIGINT', 'SIGINT');
+    abort.abort(new Error(`Rehearsal ${command.reason === 'timeout' ? 'timed out' : 'cancelled'}`));
   }
 }, parentGone);
