@@ -1,0 +1,107 @@
+// In the real VS Code extension host (code-server 4.139 = VS Code 1.139), with Evolve installed
+// from its packaged .vsix. Every wait is on an editor event (diagnostics changes), never a sleep.
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const vscode = require('vscode');
+
+const EXTENSION_ID = 'evolve-migrations.evolve-migrations';
+const TRIM = 'migrations/20240101000000_trim_user_names.js';
+const SLUGS = 'migrations/20240102000000_backfill_slugs.js';
+const FLAG = 'migrations/20240201000000_flag_accounts.js';
+const DOCS = 'https://github.com/evolve-migrations/evolve/blob/main/docs/rules/unbatched-loop.md';
+
+const workspaceUri = (rel) => vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, rel);
+const evolveDiagnostics = (uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'evolve');
+
+/** Resolves with the file's evolve diagnostics once `accept` holds for them (now or after a change event). */
+function diagnosticsWhen(uri, accept) {
+  return new Promise((resolve) => {
+    const check = () => {
+      const found = evolveDiagnostics(uri);
+      if (!accept(found)) return false;
+      subscription?.dispose();
+      resolve(found);
+      return true;
+    };
+    let subscription;
+    if (check()) return;
+    subscription = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === uri.toString())) check();
+    });
+  });
+}
+
+describe('Evolve in VS Code', () => {
+  it('is installed from the packaged .vsix and activated by the workspace', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is installed`);
+    assert.ok(extension.extensionPath.startsWith(process.env.EVOLVE_E2E_EXTENSIONS_DIR), `loaded from the installed .vsix: ${extension.extensionPath}`);
+    await extension.activate();
+    assert.ok(extension.isActive);
+  });
+
+  it('contributes its commands in the Evolve category', async () => {
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['evolve.restartServer', 'evolve.showOutput', 'evolve.lintWorkspace']) assert.ok(commands.includes(id), id);
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID).packageJSON;
+    assert.ok(manifest.contributes.commands.every((c) => c.category === 'Evolve'));
+  });
+
+  it('reports a script nobody opened (workspace scan)', async () => {
+    const [finding] = await diagnosticsWhen(workspaceUri(SLUGS), (d) => d.length === 1);
+    assert.equal(finding.code.value, 'unbatched-loop');
+  });
+
+  it('shows the unbatched-loop warning in an opened script, with its rule and documentation link', async () => {
+    const uri = workspaceUri(TRIM);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const [finding, ...rest] = await diagnosticsWhen(uri, (d) => d.length > 0);
+    assert.equal(rest.length, 0);
+    assert.equal(finding.severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(finding.code.value, 'unbatched-loop');
+    assert.equal(finding.code.target.toString(true), DOCS);
+    assert.equal(doc.lineAt(finding.range.start.line).text.trim(), 'for (const u of users) {');
+  });
+
+  it('applies the "Disable for this line" quick fix, and the warning goes away', async () => {
+    const uri = workspaceUri(TRIM);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const before = doc.getText();
+    const [finding] = await diagnosticsWhen(uri, (d) => d.length > 0);
+    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, finding.range, vscode.CodeActionKind.QuickFix.value);
+    const titles = actions.map((a) => a.title);
+    assert.ok(titles.includes('Show documentation for evolve rule unbatched-loop'), JSON.stringify(titles));
+    const disable = actions.find((a) => a.title === 'Disable evolve rule unbatched-loop for this line');
+    assert.ok(disable?.edit, JSON.stringify(titles));
+    assert.ok(await vscode.workspace.applyEdit(disable.edit));
+    assert.equal(
+      doc.getText(),
+      before.replace('  for (const u of users) {', '  // evolve-disable-next-line unbatched-loop -- reason\n  for (const u of users) {'),
+    );
+    await diagnosticsWhen(uri, (d) => d.length === 0);
+  });
+
+  it("applies missing-commit's suggestion: commit the transaction the function leaves open", async () => {
+    const uri = workspaceUri(FLAG);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const before = doc.getText();
+    const [finding] = await diagnosticsWhen(uri, (d) => d.some((x) => x.code.value === 'missing-commit'));
+    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, finding.range, vscode.CodeActionKind.QuickFix.value);
+    const commit = actions.find((a) => a.title === 'Commit `trx` on every path that leaves it open');
+    assert.ok(commit?.edit, JSON.stringify(actions.map((a) => a.title)));
+    assert.ok(!commit.isPreferred, 'a behaviour-changing suggestion is never the preferred fix');
+    assert.ok(await vscode.workspace.applyEdit(commit.edit));
+    assert.equal(doc.getText(), before.replace('update({ migrated: true });\n};', 'update({ migrated: true });\n  await trx.commit();\n};'));
+    // The open transaction is reported no more (a missing rollback may be, which is another finding).
+    await diagnosticsWhen(uri, (d) => !d.some((x) => x.message.startsWith('Missing commit')));
+  });
+
+  it('reloads evolve.config.json when it changes: severities follow', async () => {
+    const config = workspaceUri('evolve.config.json');
+    fs.writeFileSync(config.fsPath, JSON.stringify({ rules: { 'unbatched-loop': 'error' } }, null, 2));
+    const [finding] = await diagnosticsWhen(workspaceUri(SLUGS), (d) => d.length === 1 && d[0].severity === vscode.DiagnosticSeverity.Error);
+    assert.equal(finding.code.value, 'unbatched-loop');
+  });
+});

@@ -1,0 +1,80 @@
+// UI pass on a normal code-server workbench (not the smoke-test mode, which hides parts of the UI),
+// driven by Debian Chromium through playwright-core: squiggle, Problems panel, status bar and
+// quick-fix menus, with screenshots for the README in docs/images/.
+import { chromium } from 'playwright-core';
+
+/** Opens a workspace file through Quick Open and waits until the editor shows `expected`. */
+async function openFile(page, name, expected) {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 20000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.monaco-editor .view-lines', { hasText: expected }).waitFor({ timeout: 20000 });
+}
+
+/** Puts the cursor on the line and opens the quick-fix menu from the lightbulb the editor shows there. */
+async function openQuickFixMenu(page, lineText) {
+  await page.locator('.monaco-editor .view-line', { hasText: lineText }).first().click();
+  await page.locator('.lightBulbWidget').first().click();
+}
+
+/** Runs the checks against a workbench URL; returns per-check results (each is a pass or a failure). */
+export async function runUiChecks({ url, shotsDir, failureDir, chromiumPath = '/usr/bin/chromium', log = console.log }) {
+  const results = [];
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const check = async (name, fn) => {
+    try {
+      await fn();
+      results.push({ name, ok: true });
+      log(`  ✔ ${name}`);
+    } catch (err) {
+      results.push({ name, ok: false, error: err.message });
+      log(`  ✖ ${name}: ${err.message.split('\n')[0]}`);
+      await page.screenshot({ path: `${failureDir}/ui-failure-${results.length}.png` }).catch(() => undefined);
+    }
+  };
+  try {
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+    await check('opens an evolve script and squiggles the unbatched loop', async () => {
+      await openFile(page, '20240101000000_trim', 'for (const u of users)');
+      await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 60000 });
+    });
+    await check('lists findings of opened and unopened scripts in the Problems panel', async () => {
+      await page.keyboard.press('Control+Shift+M');
+      const rows = page.locator('.markers-panel .monaco-list-row');
+      await rows.filter({ hasText: 'unbatched-loop' }).first().waitFor({ timeout: 20000 });
+      await rows.filter({ hasText: '20240102000000_backfill_slugs.js' }).first().waitFor({ timeout: 20000 });
+      await rows.filter({ hasText: 'missing-commit' }).first().waitFor({ timeout: 20000 });
+      await page.screenshot({ path: `${shotsDir}/problems-panel.png` });
+    });
+    await check('shows the findings count in the status bar', async () => {
+      await page.locator('.statusbar-item', { hasText: /Evolve: \d+/ }).first().waitFor({ timeout: 20000 });
+    });
+    await check('offers the generic quick fixes on the unbatched loop', async () => {
+      await openQuickFixMenu(page, 'for (const u of users)');
+      const menu = page.locator('.action-widget');
+      await menu.filter({ hasText: 'Disable evolve rule unbatched-loop for this line' }).first().waitFor({ timeout: 20000 });
+      await menu.filter({ hasText: 'Show documentation for evolve rule unbatched-loop' }).first().waitFor({ timeout: 5000 });
+      await page.keyboard.press('Escape');
+    });
+    await check("offers missing-commit's rewrite on an open transaction", async () => {
+      await openFile(page, '20240201000000_flag_accounts', 'knex.transaction()');
+      await openQuickFixMenu(page, 'const trx = await knex.transaction();');
+      await page.locator('.action-widget', { hasText: 'Commit `trx` on every path that leaves it open' }).first().waitFor({ timeout: 20000 });
+      await page.screenshot({ path: `${shotsDir}/quick-fix-menu.png` });
+      await page.keyboard.press('Escape');
+    });
+  } catch (err) {
+    results.push({ name: 'workbench loads', ok: false, error: err.message });
+    log(`  ✖ workbench loads: ${err.message}`);
+  } finally {
+    await browser.close();
+  }
+  return results;
+}
