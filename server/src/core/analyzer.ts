@@ -122,7 +122,7 @@ export class Analyzer {
           data: r.facts,
         };
         result.findings.push(finding);
-        subjects.set(finding, (r.subjects ?? [r.node]).map((n) => `${n.getSourceFile().fileName}:${n.getStart()}`));
+        subjects.set(finding, (r.subjects ?? [r.node, ...(r.related ?? []).map((rel) => rel.node)]).map((n) => `${n.getSourceFile().fileName}:${n.getStart()}`));
       };
       try {
         rule.check({ sf, config: this.config, runner, report });

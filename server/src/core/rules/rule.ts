@@ -28,7 +28,7 @@ export interface RuleReport {
   /** Facts for code actions (kept in the diagnostic's data). */
   facts?: Record<string, unknown>;
   /**
-   * The code this finding is about (default: `node`): the loop, the read, the call. Findings of several
+   * The code this finding is about (default: `node` and the related nodes): the loop, the read, the call. Findings of several
    * rules that share a subject are folded into the most specific one (rules/precedence.ts).
    */
   subjects?: ts.Node[];
