@@ -57,7 +57,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(ClientCommands.showOutput, () => output.show(true)),
     vscode.commands.registerCommand(ClientCommands.restartServer, async () => {
       try {
-        if (client) await client.stop();
+        // dispose() stops the server and frees the old client's handlers before a fresh start.
+        if (client) await client.dispose();
         await start();
       } catch (err) {
         reportFailure('Restarting the language server failed', err);

@@ -14,6 +14,9 @@ import { readSettings, LintWorkspaceRequest, SETTINGS_SECTION, SHOW_DOCUMENTATIO
 import { clientAbilities, EvolveService, uriToPath } from './lsp/service';
 import { WorkspaceScanner } from './lsp/workspace-scanner';
 
+/** Scripts and the helpers they import: their changes on disk can change findings. */
+const SCRIPT_FILES_GLOB = '**/*.{ts,js,mjs,cjs,mts,cts}';
+
 const connection = createConnection(ProposedFeatures.all);
 const service = new EvolveService(connection);
 const scanner = new WorkspaceScanner(service);
@@ -59,7 +62,9 @@ connection.onInitialized(async () => {
   // Only clients that announced workspace folder support may be asked for their change events.
   if (supportsWorkspaceFolders) connection.workspace.onDidChangeWorkspaceFolders(workspaceFoldersChanged);
   if (service.abilities.watchedFilesRegistration) {
-    await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${CONFIG_FILE_NAME}` }] });
+    await connection.client.register(DidChangeWatchedFilesNotification.type, {
+      watchers: [{ globPattern: `**/${CONFIG_FILE_NAME}` }, { globPattern: SCRIPT_FILES_GLOB }],
+    });
   }
   if (service.abilities.workspaceConfiguration) {
     await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
@@ -77,9 +82,14 @@ connection.onDidChangeConfiguration(async () => {
 });
 
 connection.onDidChangeWatchedFiles(async ({ changes }) => {
-  if (!changes.some((c) => c.uri.endsWith(`/${CONFIG_FILE_NAME}`))) return;
-  service.configFileChanged();
-  if (service.settings.scanWorkspace) await scanner.run();
+  const scripts = changes.filter((c) => !c.uri.endsWith(`/${CONFIG_FILE_NAME}`) && !c.uri.includes('/node_modules/'));
+  if (scripts.length < changes.length) {
+    // Another config can change which files are scripts and every severity: start over.
+    service.configFileChanged();
+    if (service.settings.scanWorkspace) await scanner.run();
+  } else if (scripts.length > 0) {
+    service.filesChangedOnDisk(scripts, service.settings.scanWorkspace);
+  }
 });
 
 service.documents.onDidOpen(({ document }) => service.documentOpened(document));

@@ -1,6 +1,6 @@
 // A push-only client (like Neovim 0.7) over a real JSON-RPC connection to dist/server.js.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { copyFixture, evolveDiagnostics, lineOf, LspClient, uriOf } from './harness';
@@ -86,5 +86,24 @@ test('closing a document with unsaved edits reports the file on disk again (work
   const fromDisk = await client.diagnosticsFor(uri, () => true, since);
   assert.equal(fromDisk.version, undefined);
   assert.equal(evolveDiagnostics(fromDisk)[0].range.start.line, lineOf(text, 'for (const u'));
+  assert.equal(await client.stop(), 0);
+});
+
+test('scripts changed or deleted on disk while not open are reported again', async (t) => {
+  const ws = copyFixture('knex-app');
+  const { client } = await LspClient.start(ws);
+  t.after(() => client.kill());
+  await client.status((s) => s.state === 'ready' && s.findings === 2);
+  const slugs = join(ws, SLUGS);
+  const trim = join(ws, TRIM);
+  const since = client.published.length;
+  writeFileSync(slugs, "exports.up = (knex) => knex('posts').update({ slug: knex.raw('lower(title)') });\n");
+  rmSync(trim);
+  await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+    changes: [{ uri: uriOf(slugs), type: 2 }, { uri: uriOf(trim), type: 3 }],
+  });
+  assert.deepEqual((await client.diagnosticsFor(uriOf(slugs), () => true, since)).diagnostics, []);
+  assert.deepEqual((await client.diagnosticsFor(uriOf(trim), () => true, since)).diagnostics, []);
+  await client.status((s) => s.state === 'ready' && s.findings === 0);
   assert.equal(await client.stop(), 0);
 });

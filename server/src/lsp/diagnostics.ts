@@ -3,6 +3,7 @@
 // for, so a code action request never re-analyses and never applies offsets to a newer text.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { ConfigProblem } from '../core/config';
+import { RULES } from '../core/rules';
 import type { CodeFix, FileResult, Finding, RuleId, Severity } from '../core/types';
 import { DIAGNOSTIC_SOURCE } from './protocol';
 
@@ -24,11 +25,12 @@ const SEVERITIES: Record<Exclude<Severity, 'off'>, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-export function docsUrl(ruleId: RuleId): string {
-  return `https://github.com/evolve-migrations/evolve/blob/main/docs/rules/${ruleId}.md`;
+/** The rule's documentation page (codeDescription.href): RULES[id].meta.docsUrl. */
+function docsUrl(ruleId: RuleId): string {
+  return RULES[ruleId].meta.docsUrl;
 }
 
-export function findingToDiagnostic(finding: Finding, version: number | null, url = docsUrl(finding.ruleId)): Diagnostic {
+export function findingToDiagnostic(finding: Finding, version: number | null): Diagnostic {
   const data: EvolveDiagnosticData = {
     version,
     ruleId: finding.ruleId,
@@ -43,7 +45,7 @@ export function findingToDiagnostic(finding: Finding, version: number | null, ur
     severity: SEVERITIES[finding.severity],
     source: DIAGNOSTIC_SOURCE,
     code: finding.ruleId,
-    codeDescription: { href: url },
+    codeDescription: { href: docsUrl(finding.ruleId) },
     message: finding.message,
     relatedInformation: finding.related.map((r) => ({
       location: { uri: r.file, range: r.range },
@@ -58,10 +60,9 @@ export function fileResultToDiagnostics(
   result: FileResult,
   version: number | null,
   toUri: (path: string) => string,
-  urlOf: (ruleId: RuleId) => string = docsUrl,
 ): Diagnostic[] {
   const diagnostics = result.findings.map((f) => {
-    const d = findingToDiagnostic(f, version, urlOf(f.ruleId));
+    const d = findingToDiagnostic(f, version);
     for (const info of d.relatedInformation ?? []) info.location.uri = toUri(info.location.uri);
     return d;
   });

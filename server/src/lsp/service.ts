@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
 import {
   CodeActionKind,
+  FileChangeType,
   LSPErrorCodes,
   ResponseError,
   TextDocuments,
@@ -15,11 +16,10 @@ import {
   type Diagnostic,
   type DocumentDiagnosticReport,
   type DocumentDiagnosticParams,
+  type FileEvent,
   type InitializeParams,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { RULES } from '../core/rules';
-import type { RuleId } from '../core/types';
 import { fixAllAction, quickFixes, wantsKind, type ActionableDiagnostic } from './code-actions';
 import { ConfigStore } from './config-store';
 import { configProblemsToDiagnostics, fileResultToDiagnostics, isEvolveDiagnosticData } from './diagnostics';
@@ -56,10 +56,6 @@ export function pathToUri(path: string): string {
   return pathToFileURL(path).href;
 }
 
-function docsUrlOf(ruleId: RuleId): string {
-  return RULES[ruleId].meta.docsUrl;
-}
-
 function intersects(a: Diagnostic['range'], b: Diagnostic['range']): boolean {
   const before = (p: { line: number; character: number }, q: { line: number; character: number }) =>
     p.line < q.line || (p.line === q.line && p.character < q.character);
@@ -88,7 +84,8 @@ export class EvolveService {
   readonly analysed = new Map<string, Analysed>();
   private readonly scheduler = new DebouncedScheduler(CHANGE_DEBOUNCE_MS);
   private readonly publishedConfigUris = new Set<string>();
-  private failure: string | undefined;
+  /** Files whose analysis threw, with the error: shown as the status until they analyse again. */
+  private readonly failures = new Map<string, string>();
 
   constructor(readonly connection: Connection) {}
 
@@ -101,14 +98,14 @@ export class EvolveService {
     try {
       if (this.configs.isEvolveScript(path)) {
         const result = this.configs.entryFor(path).analyzer.analyzeFile(path);
-        diagnostics = fileResultToDiagnostics(result, version, pathToUri, docsUrlOf);
+        diagnostics = fileResultToDiagnostics(result, version, pathToUri);
         findings = result.findings.length;
       }
-      this.failure = undefined;
+      this.failures.delete(path);
     } catch (err) {
       // A bug in a rule must not take the server down: say which file, keep serving the others.
-      this.failure = `Analysing ${path} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
-      this.connection.console.error(this.failure);
+      this.failures.set(path, `Analysing ${path} failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.connection.console.error(`Analysing ${path} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
     const previous = this.analysed.get(path);
     const entry: Analysed = { uri, version, diagnostics, findings, pushed: previous?.pushed ?? false };
@@ -179,6 +176,22 @@ export class EvolveService {
     else this.unpublish(path);
     // The file on disk may differ from the discarded buffer: report what the scan would.
     if (rescanFromDisk) this.publish(path, this.analyse(path, pathToUri(path), null));
+    this.sendStatus();
+  }
+
+  /**
+   * Script files changed on disk (saved elsewhere, a git checkout): re-report unopened evolve scripts
+   * (when the workspace is scanned) and re-analyse open documents, whose helpers may be among them.
+   * Open documents' own buffers win over the disk.
+   */
+  filesChangedOnDisk(changes: readonly FileEvent[], reportUnopened: boolean): void {
+    for (const change of changes) {
+      const path = uriToPath(change.uri);
+      if (!path || this.documents.get(change.uri)) continue;
+      if (change.type === FileChangeType.Deleted) this.unpublish(path);
+      else if (reportUnopened && this.configs.isEvolveScript(path)) this.publish(path, this.analyse(path, pathToUri(path), null));
+    }
+    this.refreshAllDocuments();
     this.sendStatus();
   }
 
@@ -302,7 +315,7 @@ export class EvolveService {
   sendStatus(state?: ServerState): void {
     const configProblems = this.configs.configEntries().filter((e) => e.problems.length > 0);
     const message =
-      this.failure ??
+      this.failures.values().next().value ??
       (configProblems.length > 0 ? `${configProblems.map((e) => e.file).join(', ')}: invalid configuration (see Problems)` : undefined);
     const resolved: ServerState = state ?? (message ? 'error' : 'ready');
     void this.connection.sendNotification(StatusNotification, { state: resolved, ...this.totals(), ...(message ? { message } : {}) });
