@@ -2,10 +2,12 @@
 // Used by the CLI and the language server alike.
 import { readFileSync } from 'node:fs';
 import type { EvolveConfig } from './config';
-import { firstSyntaxError, parseSource } from './parse';
+import { describeCut } from './deep-nesting';
+import { firstSyntaxError, nestingCutOf, parseSource } from './parse';
 import { RULES } from './rules';
 import { applyPrecedence } from './rules/precedence';
 import type { RuleReport } from './rules/rule';
+import { AnalysisBudgetExceeded, DEFAULT_BUDGET_MS, givingUpMessage, MAX_FILE_CHARS, nestingMessage, sizeMessage, withBudget } from './semantics/budget';
 import { ProjectContext, type AnalysisHost } from './semantics/context';
 import { runnerTransaction } from './semantics/transactions';
 import { isSuppressed, parseSuppressions } from './suppression';
@@ -39,6 +41,13 @@ function fill(template: string, data: Record<string, string | number> = {}): str
   return template.replace(/\{(\w+)\}/g, (_, k: string) => String(data[k] ?? ''));
 }
 
+export interface AnalyzerOptions {
+  /** Time one file may take (default 2000 ms); past it the file gets an "analysis gave up" message. */
+  budgetMs?: number;
+}
+
+const FILE_START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
 export class Analyzer {
   private readonly overlays = new Map<string, string>();
   /** Parsed imported files, reused across analyses until any of them changes. */
@@ -47,6 +56,7 @@ export class Analyzer {
   constructor(
     private config: EvolveConfig,
     private readonly host: AnalysisHost = diskHost,
+    private readonly options: AnalyzerOptions = {},
   ) {}
 
   setConfig(config: EvolveConfig): void {
@@ -68,11 +78,23 @@ export class Analyzer {
     return this.overlays.get(path) ?? this.host.readFile(path);
   }
 
+  /** Never throws: a file that cannot be analysed gets a `fatal` message, with the findings made so far. */
   analyzeFile(path: string, text?: string): FileResult {
+    const started = performance.now();
+    try {
+      return withBudget(this.options.budgetMs ?? DEFAULT_BUDGET_MS, () => this.analyzeText(path, text, started));
+    } catch (error) {
+      const message = givingUpMessage(path, error, performance.now() - started) ?? `Evolve could not analyse this file: ${(error as Error).message}. Please report it with the file.`;
+      return { file: path, findings: [], fatal: { message, range: FILE_START } };
+    }
+  }
+
+  private analyzeText(path: string, text: string | undefined, started: number): FileResult {
     const source = text ?? this.readFile(path);
     if (source === undefined) {
       return { file: path, findings: [], fatal: { message: `Cannot read ${path}.`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } };
     }
+    if (source.length > MAX_FILE_CHARS) return { file: path, findings: [], fatal: { message: sizeMessage(path, source.length), range: FILE_START } };
     const project = new ProjectContext({
       readFile: (p) => {
         const t = this.readFile(p);
@@ -89,12 +111,14 @@ export class Analyzer {
         range: rangeOf(sf, syntax.start, syntax.start + Math.max(1, syntax.length)),
       };
     }
+    const cut = nestingCutOf(sf);
+    if (cut) result.fatal = { message: nestingMessage(path, describeCut(cut, (o) => sf.getLineAndCharacterOfPosition(o).line)), range: FILE_START };
     const suppressions = parseSuppressions(source);
     const runner = runnerTransaction(sf, this.config);
     const subjects = new Map<Finding, string[]>();
     for (const id of Object.keys(RULES) as RuleId[]) {
       const severity = this.config.rules[id] ?? RULES[id].meta.defaultSeverity;
-      if (severity === 'off') continue;
+      if (severity === 'off' || suppressions.file.has('*') || suppressions.file.has(id)) continue;
       const rule = RULES[id];
       const seen = new Set<string>();
       const report = (r: RuleReport) => {
@@ -127,12 +151,13 @@ export class Analyzer {
       try {
         rule.check({ sf, config: this.config, runner, report });
       } catch (error) {
-        if (!result.fatal) {
-          result.fatal = {
-            message: `Evolve could not finish analysing this file (${id}): ${(error as Error).message}. Please report it with the file.`,
-            range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-          };
+        // Out of time or stack: say so (over a parsing error) and keep the findings made so far.
+        const gaveUp = givingUpMessage(path, error, performance.now() - started);
+        if (gaveUp) result.fatal = { message: gaveUp, range: FILE_START };
+        else if (!result.fatal) {
+          result.fatal = { message: `Evolve could not finish analysing this file (${id}): ${(error as Error).message}. Please report it with the file.`, range: FILE_START };
         }
+        if (error instanceof AnalysisBudgetExceeded) break;
       }
     }
     result.findings = applyPrecedence(result.findings, (f) => subjects.get(f) ?? []);

@@ -1,3 +1,5 @@
+import { blank, deepSpans, longestParsingPrefix, type NestingCut } from './deep-nesting';
+import { checkBudget, isStackOverflow } from './semantics/budget';
 import { ts } from './ts';
 
 export function scriptKindFor(path: string): ts.ScriptKind {
@@ -8,9 +10,47 @@ export function scriptKindFor(path: string): ts.ScriptKind {
   return ts.ScriptKind.TS;
 }
 
+const cuts = new WeakMap<ts.SourceFile, NestingCut>();
+
 /** Parses a file with parent pointers (the analysis walks upwards a lot). */
 export function parseSource(path: string, text: string): ts.SourceFile {
-  return ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindFor(path));
+  const kind = scriptKindFor(path);
+  const parse = (t: string) => ts.createSourceFile(path, t, ts.ScriptTarget.Latest, true, kind);
+  try {
+    return parse(text);
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error;
+  }
+  // Nested too deeply for the recursive parser: blank the deepest parts, then keep what parses.
+  const variant = kind === ts.ScriptKind.TS ? ts.LanguageVariant.Standard : ts.LanguageVariant.JSX;
+  const cut: NestingCut = { blanked: deepSpans(text, variant) };
+  const flattened = blank(text, cut.blanked);
+  const attempt = (t: string): ts.SourceFile | undefined => {
+    checkBudget();
+    try {
+      return parse(t);
+    } catch (error) {
+      if (!isStackOverflow(error)) throw error;
+      return undefined;
+    }
+  };
+  let sf = attempt(flattened);
+  if (!sf) {
+    cut.prefixEnd = longestParsingPrefix(flattened, (prefix) => !!attempt(blankFrom(flattened, prefix.length)));
+    sf = attempt(blankFrom(flattened, cut.prefixEnd)) ?? parse(blankFrom(text, 0));
+  }
+  cuts.set(sf, cut);
+  return sf;
+}
+
+/** The text with everything from `offset` on blanked (same length and lines). */
+function blankFrom(text: string, offset: number): string {
+  return blank(text, [{ start: offset, end: text.length }]);
+}
+
+/** How the file's text was cut to parse it, when it was nested too deeply to parse whole. */
+export function nestingCutOf(sf: ts.SourceFile): NestingCut | undefined {
+  return cuts.get(sf);
 }
 
 /** The first syntax error TypeScript recovered from, if any. */

@@ -1,5 +1,6 @@
 // Small helpers over compiler nodes shared by the semantic layer and the rules.
 import { ts } from '../ts';
+import { checkBudget } from './budget';
 
 /** Strips parentheses, `await`, type assertions and non-null assertions. */
 export function unwrap(node: ts.Expression): ts.Expression {
@@ -122,20 +123,39 @@ export function isNumericLiteralLike(node: ts.Expression | undefined): boolean {
   return ts.isNumericLiteral(n) || (ts.isPrefixUnaryExpression(n) && ts.isNumericLiteral(n.operand));
 }
 
+/**
+ * Visits `root` and its descendants depth-first in source order, without recursion: code nested
+ * thousands deep must not overflow the stack. `'skip'` leaves out a node's children, `'stop'` ends the walk.
+ */
+export function walk(root: ts.Node, visit: (n: ts.Node) => void | 'skip' | 'stop'): void {
+  const stack: ts.Node[] = [root];
+  const children: ts.Node[] = [];
+  const collect = (child: ts.Node): void => {
+    children.push(child);
+  };
+  while (stack.length > 0) {
+    const n = stack.pop() as ts.Node;
+    checkBudget();
+    const next = visit(n);
+    if (next === 'stop') return;
+    if (next === 'skip') continue;
+    ts.forEachChild(n, collect);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    children.length = 0;
+  }
+}
+
 /** Visits every descendant, not entering nested function bodies unless `enterFunctions` says so. */
 export function forEachDescendant(
   node: ts.Node,
   visit: (n: ts.Node) => void | 'skip',
   enterFunctions: (fn: ts.FunctionLikeDeclaration) => boolean = () => false,
 ): void {
-  const walk = (n: ts.Node): void => {
-    ts.forEachChild(n, (child) => {
-      if (isFunctionLike(child) && !enterFunctions(child)) return;
-      if (visit(child) === 'skip') return;
-      walk(child);
-    });
-  };
-  walk(node);
+  walk(node, (n) => {
+    if (n === node) return undefined;
+    if (isFunctionLike(n) && !enterFunctions(n)) return 'skip';
+    return visit(n);
+  });
 }
 
 export function lineOf(node: ts.Node): number {

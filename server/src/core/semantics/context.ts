@@ -3,6 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { librariesImported, type LibraryId } from '../libraries';
 import { parseSource } from '../parse';
 import { ts } from '../ts';
+import { walk } from './ast';
+import { MAX_FILE_CHARS } from './budget';
 
 export type Origin =
   /** An array of rows from a read; `bounded` when the read is limited, `page` when it pages. */
@@ -43,13 +45,12 @@ export class FileContext {
     for (const s of sf.statements) {
       if (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier)) specs.push(s.moduleSpecifier.text);
     }
-    const visit = (n: ts.Node): void => {
+    walk(sf, (n) => {
       if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'require' && n.arguments[0] && ts.isStringLiteral(n.arguments[0])) {
         specs.push(n.arguments[0].text);
       }
-      if (specs.length < 200) ts.forEachChild(n, visit);
-    };
-    visit(sf);
+      return specs.length < 200 ? undefined : 'stop';
+    });
     this.imports = specs;
     this.libraries = librariesImported(specs);
   }
@@ -84,7 +85,7 @@ export class ProjectContext {
   load(path: string): FileContext | undefined {
     if (this.files.has(path)) return this.files.get(path) ?? undefined;
     const text = this.host.readFile(path);
-    if (text === undefined || text.length > 2_000_000) {
+    if (text === undefined || text.length > MAX_FILE_CHARS) {
       this.files.set(path, null);
       return undefined;
     }

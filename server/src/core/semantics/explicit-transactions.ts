@@ -3,7 +3,7 @@
 // transaction open, whether an error path rolls back, and which batch loops run inside it.
 import { VOCABULARY } from '../libraries';
 import { ts } from '../ts';
-import { chainRoot, enclosingFunction, forEachDescendant, isFunctionLike, nameOfCallee, unwrap } from './ast';
+import { chainRoot, enclosingFunction, forEachDescendant, nameOfCallee, unwrap, walk } from './ast';
 import { classifyCall, classifyTaggedTemplate } from './calls';
 
 export interface ExplicitTransaction {
@@ -40,7 +40,7 @@ function rootName(e: ts.Expression): string | undefined {
 /** Every explicit transaction opened in a file. */
 export function findExplicitTransactions(sf: ts.SourceFile): ExplicitTransaction[] {
   const out: ExplicitTransaction[] = [];
-  const visit = (n: ts.Node): void => {
+  walk(sf, (n) => {
     if (ts.isCallExpression(n)) {
       const found = asOpening(n);
       if (found) out.push(found);
@@ -49,9 +49,7 @@ export function findExplicitTransactions(sf: ts.SourceFile): ExplicitTransaction
       const name = rootName(n.tag);
       if (stmt && name) out.push({ open: n, statement: stmt, handle: name, style: 'sql', fn: enclosingFunction(n) ?? sf });
     }
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
+  });
   return out;
 }
 
@@ -87,8 +85,7 @@ function asOpening(call: ts.CallExpression): ExplicitTransaction | undefined {
 /** Does `node` commit (or roll back) the transaction? */
 export function closes(node: ts.Node, tx: ExplicitTransaction, which: 'commit' | 'rollback' | 'either'): boolean {
   let hit = false;
-  const check = (n: ts.Node): void => {
-    if (hit) return;
+  walk(node, (n) => {
     if (ts.isCallExpression(n)) {
       const name = nameOfCallee(n.expression) ?? '';
       const callee = unwrap(n.expression);
@@ -101,10 +98,9 @@ export function closes(node: ts.Node, tx: ExplicitTransaction, which: 'commit' |
       const kind = classifyTaggedTemplate(n).kind;
       if ((which !== 'rollback' && kind === 'commit') || (which !== 'commit' && kind === 'rollback')) hit = true;
     }
-    if (isFunctionLike(n) && ts.isFunctionDeclaration(n)) return;
-    ts.forEachChild(n, check);
-  };
-  check(node);
+    if (hit) return 'stop';
+    return ts.isFunctionDeclaration(n) ? 'skip' : undefined;
+  });
   return hit;
 }
 
@@ -213,15 +209,13 @@ export function rollsBackOnError(tx: ExplicitTransaction): boolean {
   const body = ts.isSourceFile(tx.fn) ? tx.fn : tx.fn.body;
   if (!body) return true;
   let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
+  walk(body, (n) => {
     if (ts.isTryStatement(n)) {
       if ((n.catchClause && closes(n.catchClause.block, tx, 'rollback')) || (n.finallyBlock && closes(n.finallyBlock, tx, 'rollback'))) found = true;
     }
     if (ts.isCallExpression(n) && nameOfCallee(n.expression) === 'catch' && n.arguments[0] && closes(n.arguments[0], tx, 'rollback')) found = true;
-    ts.forEachChild(n, visit);
-  };
-  visit(body);
+    return found ? 'stop' : undefined;
+  });
   return found;
 }
 

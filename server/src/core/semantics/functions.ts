@@ -2,6 +2,7 @@
 // of the project. A summary says whether a function writes and what it returns.
 import { ts } from '../ts';
 import { forEachDescendant, isFunctionLike, nameOfCallee, unwrap } from './ast';
+import { checkBudget } from './budget';
 import { classifyCall, classifyTaggedTemplate } from './calls';
 import { contextOf, UNKNOWN, type Origin } from './context';
 import { originOf, worst } from './origins';
@@ -171,6 +172,7 @@ export function summaryOf(fn: ts.FunctionLikeDeclaration): FunctionSummary {
   const cached = summaries.get(fn);
   if (cached) return cached;
   if (computing.has(fn) || computing.size > 25) return { write: undefined, returns: UNKNOWN };
+  checkBudget();
   computing.add(fn);
   try {
     const body = fn.body;

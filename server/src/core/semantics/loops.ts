@@ -1,6 +1,6 @@
 // Finds loops of every shape scripts use and what each one iterates.
 import { ts } from '../ts';
-import { nameOfCallee, unwrap } from './ast';
+import { nameOfCallee, unwrap, walk } from './ast';
 import { classifyCall } from './calls';
 import { UNKNOWN, type Origin } from './context';
 import { resolveCallee, summaryOf } from './functions';
@@ -42,15 +42,16 @@ function callbackOf(call: ts.CallExpression): ts.FunctionLikeDeclaration | undef
 /** The cursor a while loop steps through: `while (await cursor.hasNext())`, `while ((doc = await cursor.next()))`. */
 function steppedCursor(cond: ts.Expression): ts.Expression | undefined {
   let found: ts.Expression | undefined;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
+  walk(cond, (n) => {
     if (ts.isCallExpression(n) && CURSOR_STEPS.has(nameOfCallee(n.expression) ?? '')) {
       const callee = unwrap(n.expression);
-      if (ts.isPropertyAccessExpression(callee)) found = callee.expression;
+      if (ts.isPropertyAccessExpression(callee)) {
+        found = callee.expression;
+        return 'stop';
+      }
     }
-    ts.forEachChild(n, visit);
-  };
-  visit(cond);
+    return undefined;
+  });
   return found;
 }
 
@@ -110,41 +111,32 @@ export function loopAt(node: ts.Node): Loop | undefined {
 /** A read inside a loop body that fetches a page (LIMIT/take with paging), directly or through a helper. */
 export function pageReadIn(body: ts.Node): ts.Node | undefined {
   let found: ts.Node | undefined;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
+  walk(body, (n) => {
     if (ts.isCallExpression(n)) {
       const info = classifyCall(n);
-      if (info.kind === 'read' && !info.single && (info.bounded || info.page)) {
-        found = n;
-        return;
-      }
-      // A write that takes one page itself: DELETE ... WHERE id IN (SELECT ... LIMIT $1), updateMany({ take }).
-      if (info.kind === 'write' && /\blimit\b|\btake\s*:/i.test(n.getText())) {
-        found = n;
-        return;
-      }
       const fn = info.kind === 'none' ? resolveCallee(n) : undefined;
       const ret = fn ? summaryOf(fn).returns : UNKNOWN;
-      if ((ret.kind === 'rows' || ret.kind === 'cursor') && (ret.bounded || ret.page)) {
+      if (
+        (info.kind === 'read' && !info.single && (info.bounded || info.page)) ||
+        // A write that takes one page itself: DELETE ... WHERE id IN (SELECT ... LIMIT $1), updateMany({ take }).
+        (info.kind === 'write' && /\blimit\b|\btake\s*:/i.test(n.getText())) ||
+        ((ret.kind === 'rows' || ret.kind === 'cursor') && (ret.bounded || ret.page))
+      ) {
         found = n;
-        return;
+        return 'stop';
       }
     }
-    if (ts.isFunctionDeclaration(n)) return;
-    ts.forEachChild(n, visit);
-  };
-  visit(body);
+    return ts.isFunctionDeclaration(n) ? 'skip' : undefined;
+  });
   return found;
 }
 
 /** All loops in a subtree, outermost first. */
 export function loopsIn(root: ts.Node): Loop[] {
   const out: Loop[] = [];
-  const visit = (n: ts.Node): void => {
+  walk(root, (n) => {
     const loop = loopAt(n);
     if (loop) out.push(loop);
-    ts.forEachChild(n, visit);
-  };
-  visit(root);
+  });
   return out;
 }

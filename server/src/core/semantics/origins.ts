@@ -3,6 +3,7 @@
 import { NON_DB_CONSTRUCTORS, NON_DB_MODULES, LIBRARIES, VOCABULARY } from '../libraries';
 import { ts } from '../ts';
 import { isFunctionLike, nameOfCallee, staticText, unwrap } from './ast';
+import { checkBudget } from './budget';
 import { classifyCall, classifyTaggedTemplate } from './calls';
 import { UNKNOWN, type Origin } from './context';
 import { exportedDeclaration, paramArgumentOrigins, resolveCallee, summaryOf } from './functions';
@@ -33,6 +34,7 @@ export function originOf(node: ts.Node): Origin {
   const cached = cache.get(node);
   if (cached) return cached;
   if (inProgress.has(node) || inProgress.size > 60) return UNKNOWN;
+  checkBudget();
   inProgress.add(node);
   try {
     const o = compute(node);

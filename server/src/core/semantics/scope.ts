@@ -1,7 +1,7 @@
 // Resolves identifiers to their declarations without a type checker: a per-scope table of the
 // names declared in each block, function, loop head, catch clause and source file.
 import { ts } from '../ts';
-import { isFunctionLike } from './ast';
+import { isFunctionLike, walk } from './ast';
 
 export type Declaration =
   | ts.VariableDeclaration
@@ -90,12 +90,13 @@ function tableFor(scope: ts.Node): Map<string, Declaration> {
 }
 
 function collectVars(node: ts.Node, table: Map<string, Declaration>): void {
-  ts.forEachChild(node, (child) => {
-    if (isFunctionLike(child)) return;
+  walk(node, (child) => {
+    if (child === node) return undefined;
+    if (isFunctionLike(child)) return 'skip';
     if (ts.isVariableDeclarationList(child) && (child.flags & ts.NodeFlags.BlockScoped) === 0) {
       for (const d of child.declarations) if (!table.has(declName(d))) addBindingNames(d.name, d, table);
     }
-    collectVars(child, table);
+    return undefined;
   });
 }
 
@@ -133,7 +134,7 @@ export function assignmentsTo(decl: Declaration): ts.Expression[] {
   if (!id) return [];
   const out: ts.Expression[] = [];
   const scope = declaringScope(decl);
-  const walk = (n: ts.Node): void => {
+  walk(scope, (n) => {
     if (
       ts.isBinaryExpression(n) &&
       n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
@@ -143,9 +144,7 @@ export function assignmentsTo(decl: Declaration): ts.Expression[] {
     ) {
       out.push(n.right);
     }
-    ts.forEachChild(n, walk);
-  };
-  walk(scope);
+  });
   return out;
 }
 
@@ -154,10 +153,8 @@ export function referencesTo(decl: Declaration, root: ts.Node = declaringScope(d
   const id = declaredIdentifier(decl);
   if (!id) return [];
   const out: ts.Identifier[] = [];
-  const walk = (n: ts.Node): void => {
+  walk(root, (n) => {
     if (ts.isIdentifier(n) && n !== id && n.text === id.text && resolveIdentifier(n) === decl) out.push(n);
-    ts.forEachChild(n, walk);
-  };
-  walk(root);
+  });
   return out;
 }

@@ -1,6 +1,7 @@
 // What a loop writes per iteration: writes in its body (through helpers too), leaving out writes that
 // belong to a nested loop over rows (reported on their own) and flushes of an accumulated batch.
 import { ts } from '../ts';
+import { walk } from './ast';
 import { firstWrite } from './functions';
 import { loopAt } from './loops';
 import { isUnbounded } from './origins';
@@ -36,11 +37,10 @@ export function perItemWrite(loop: Loop): ts.Node | undefined {
 /** The first write under a flush guard in the loop body: the loop batches by accumulating. */
 export function flushWrite(loop: Loop): ts.Node | undefined {
   let found: ts.Node | undefined;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (isFlushGuard(n, loop.body)) found = firstWrite(n);
-    else ts.forEachChild(n, visit);
-  };
-  visit(loop.body);
+  walk(loop.body, (n) => {
+    if (!isFlushGuard(n, loop.body)) return undefined;
+    found = firstWrite(n);
+    return found ? 'stop' : 'skip';
+  });
   return found;
 }

@@ -1,0 +1,61 @@
+// A per-file time budget for the semantic layer. The analysis is synchronous, so one deadline for the
+// file being analysed is module state; the hot walks (tree walks, function summaries, origins) call
+// `checkBudget()`, which throws `AnalysisBudgetExceeded` once the deadline has passed.
+// A clock read per call costs tens of nanoseconds: cheap next to the work each call guards.
+
+export const DEFAULT_BUDGET_MS = 2000;
+/** Files longer than this are not parsed: parsing cannot be interrupted, and takes seconds at this size. */
+export const MAX_FILE_CHARS = 2_000_000;
+
+export class AnalysisBudgetExceeded extends Error {
+  constructor(readonly budgetMs: number) {
+    super(`analysis exceeded its budget of ${budgetMs} ms`);
+    this.name = 'AnalysisBudgetExceeded';
+  }
+}
+
+let deadline = Infinity;
+let budget = 0;
+
+/** Runs `work` with a deadline `ms` from now (nested calls keep the outer, earlier deadline). */
+export function withBudget<T>(ms: number, work: () => T): T {
+  if (deadline !== Infinity) return work();
+  deadline = performance.now() + ms;
+  budget = ms;
+  try {
+    return work();
+  } finally {
+    deadline = Infinity;
+  }
+}
+
+export function checkBudget(): void {
+  if (deadline !== Infinity && performance.now() > deadline) throw new AnalysisBudgetExceeded(budget);
+}
+
+/** A stack overflow in the compiler's recursive parser or in our walks: the code is nested too deeply. */
+export function isStackOverflow(error: unknown): error is RangeError {
+  return error instanceof RangeError && /call stack/i.test(error.message);
+}
+
+const ADVICE = 'split it or disable Evolve for it with /* evolve-disable */';
+
+export function budgetMessage(file: string, ms: number): string {
+  return `analysis gave up after ${Math.round(ms)} ms: ${file} is too large or too deeply nested for Evolve to analyse in time; ${ADVICE}`;
+}
+
+export function sizeMessage(file: string, chars: number): string {
+  const mb = (n: number) => `${(n / 1_000_000).toFixed(1)} MB`;
+  return `analysis gave up: ${file} is too large for Evolve to analyse (${mb(chars)}; the limit is ${mb(MAX_FILE_CHARS)}); ${ADVICE}`;
+}
+
+export function nestingMessage(file: string, detail: string): string {
+  return `analysis gave up: ${file} is too deeply nested for Evolve to analyse (${detail}); ${ADVICE}`;
+}
+
+/** The fatal message for an analysis that ran out of time or stack; undefined for other errors (bugs). */
+export function givingUpMessage(file: string, error: unknown, elapsedMs: number): string | undefined {
+  if (error instanceof AnalysisBudgetExceeded) return budgetMessage(file, elapsedMs);
+  if (isStackOverflow(error)) return nestingMessage(file, 'the analysis ran out of stack');
+  return undefined;
+}
