@@ -58,14 +58,23 @@ async function main(command: StartCommand): Promise<void> {
     ownFile,
   );
   sendEvent({ type: 'finished', report });
-  for (const step of state.cleanup.reverse()) {
+  if (command.keep) {
+    // A kept snapshot must be complete on disk: close PGlite and the socket server properly.
+    for (const step of state.cleanup.reverse()) {
+      try {
+        await step();
+      } catch {
+        /* best effort: the report is already sent */
+      }
+    }
+  } else {
+    // Exiting closes every connection; the parent removes the folder again if this fails (Windows).
     try {
-      await step();
+      rmSync(command.workDir, { recursive: true, force: true });
     } catch {
-      /* best effort: the folder is removed below anyway */
+      /* the parent retries after the exit */
     }
   }
-  if (!command.keep) rmSync(command.workDir, { recursive: true, force: true });
   exit(0);
 }
 
