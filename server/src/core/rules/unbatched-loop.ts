@@ -6,6 +6,7 @@ import { loopsIn } from '../semantics/loops';
 import { isUnbounded } from '../semantics/origins';
 import { enclosingCallbackTransaction } from '../semantics/transactions';
 import { perItemWrite } from '../semantics/writes';
+import { batchingRewrite } from './batching/rewrite';
 import { docsUrl, type Rule } from './rule';
 
 export const unbatchedLoop: Rule = {
@@ -19,7 +20,7 @@ export const unbatchedLoop: Rule = {
       unbatched:
         'Unbatched loop: writes once per row (line {writeLine}) over {what} from an unbounded read (line {readLine}), with no commit per batch{inTransaction}. ' +
         'On a live site it holds locks and collides with the application for the whole run, and a crash loses or repeats work. ' +
-        'Process the rows in keyset batches with a commit per batch (evolve-runtime eachBatch).',
+        'Process the rows in keyset batches with a commit per batch (evolve-runtime eachBatch).{noRewrite}',
     },
   },
   check(context) {
@@ -29,6 +30,7 @@ export const unbatchedLoop: Rule = {
       if (!write) continue;
       const source = loop.iterated.kind === 'rows' || loop.iterated.kind === 'cursor' ? loop.iterated.source : loop.node;
       const tx = enclosingCallbackTransaction(loop.node);
+      const rewrite = batchingRewrite(loop, context.runner);
       const inTransaction = tx
         ? `, and all of it runs inside ${tx.description}`
         : context.runner.wraps
@@ -42,12 +44,14 @@ export const unbatchedLoop: Rule = {
           readLine: lineOf(source),
           what: loop.iterated.kind === 'cursor' ? 'a cursor' : 'rows',
           inTransaction,
+          noRewrite: 'reason' in rewrite ? ` Evolve offers no automatic rewrite here: ${rewrite.reason}.` : '',
         },
+        suggestions: 'fix' in rewrite ? [rewrite.fix] : [],
         related: [
           { node: source, message: 'The unbounded read the loop iterates.' },
           { node: write, message: 'The write that runs once per row.' },
         ],
-        facts: { loopKind: loop.kind, readLine: lineOf(source), writeLine: lineOf(write) },
+        facts: { loopKind: loop.kind, readLine: lineOf(source), writeLine: lineOf(write), ...('reason' in rewrite ? { noRewrite: rewrite.reason } : { rewrite: true }) },
       });
     }
   },

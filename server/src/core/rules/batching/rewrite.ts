@@ -1,0 +1,122 @@
+// "Process in keyset batches with a commit per batch": rewrites an unbatched for-of loop into
+// evolve-runtime's eachBatch. It changes behaviour (commits per batch), so it is a suggestion.
+import { basename } from 'node:path';
+import { enclosingFunction, unwrap } from '../../semantics/ast';
+import type { Loop } from '../../semantics/loops';
+import { referencesTo, resolveIdentifier, type Declaration } from '../../semantics/scope';
+import { enclosingCallbackTransaction, type RunnerTransaction } from '../../semantics/transactions';
+import { ts } from '../../ts';
+import type { CodeFix, TextEdit } from '../../types';
+import { deriveFetch } from './derive';
+import { importEdits } from './imports';
+
+export const REWRITE_TITLE = 'Process in keyset batches with a commit per batch (evolve-runtime eachBatch)';
+const KEY_PLACEHOLDER = "'EVOLVE_TODO_primary_key'";
+
+export type RewriteResult = { fix: CodeFix } | { reason: string };
+
+function indentAt(sf: ts.SourceFile, pos: number): string {
+  const lineStart = sf.text.lastIndexOf('\n', pos - 1) + 1;
+  return /^[ \t]*/.exec(sf.text.slice(lineStart))?.[0] ?? '';
+}
+
+function reindent(text: string, by: string): string {
+  return text.split('\n').map((l, i) => (i === 0 || !l.trim() ? l : by + l)).join('\n');
+}
+
+function freshName(used: string, candidates: string[]): string {
+  return candidates.find((c) => !new RegExp(`\\b${c}\\b`).test(used)) ?? `${candidates[0]}_${used.length}`;
+}
+
+function isAsyncContext(node: ts.Node): boolean {
+  const fn = enclosingFunction(node);
+  if (!fn) return /\.(mjs|mts)$/.test(node.getSourceFile().fileName) || node.getSourceFile().statements.some((s) => ts.isImportDeclaration(s));
+  return !!ts.getModifiers(fn)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+}
+
+/** The declaration statement `const rows = await read;` a loop iterates, when it can be removed with the loop. */
+function rowsDeclaration(loop: ts.ForOfStatement): { read: ts.Node; remove?: ts.VariableStatement; rowType?: string } | { reason: string } {
+  const iter = unwrap(loop.expression);
+  if (!ts.isIdentifier(iter)) return { read: iter };
+  const decl = resolveIdentifier(iter);
+  if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer || !ts.isIdentifier(decl.name)) {
+    return { reason: 'the rows are not read in a `const rows = await ...` declaration Evolve can move' };
+  }
+  const stmt = decl.parent.parent;
+  if (!ts.isVariableStatement(stmt) || (decl.parent as ts.VariableDeclarationList).declarations.length !== 1 || stmt.parent !== loop.parent) {
+    return { reason: 'the rows are read in another block than the loop' };
+  }
+  const others = referencesTo(decl as Declaration).filter((r) => r !== iter);
+  if (others.length > 0) return { reason: `the rows are also used at line ${others[0].getSourceFile().getLineAndCharacterOfPosition(others[0].getStart()).line + 1}, outside the loop` };
+  const asserted = ts.isAsExpression(decl.initializer) ? decl.initializer.type.getText() : decl.type?.getText();
+  return { read: unwrap(decl.initializer), remove: stmt, rowType: asserted };
+}
+
+export function batchingRewrite(loop: Loop, runner: RunnerTransaction): RewriteResult {
+  if (!ts.isForOfStatement(loop.node)) return { reason: 'the automatic rewrite handles for...of loops; rewrite this loop with eachBatch by hand (see docs/runtime.md)' };
+  const node = loop.node;
+  const sf = node.getSourceFile();
+  const tx = enclosingCallbackTransaction(node);
+  if (tx) return { reason: `the loop runs inside ${tx.description}; move it out of that transaction first` };
+  if (!isAsyncContext(node)) return { reason: 'the loop is not in an async function, and eachBatch must be awaited' };
+  if (node.awaitModifier) return { reason: 'the loop iterates a cursor with for await; rewrite it with eachBatch by hand' };
+  const rows = rowsDeclaration(node);
+  if ('reason' in rows) return rows;
+  const plan = deriveFetch(rows.read);
+  if ('reason' in plan) return plan;
+
+  const body = node.statement.getText(sf);
+  const binding = node.initializer.getText(sf);
+  const handleDecl = resolveIdentifier(plan.handle);
+  const txName = freshName(body, ['trx', 'tx', 'batchTx']);
+  const rowsName = freshName(body + binding, ['rows', 'batch', 'page']);
+  const keyExpr = plan.key ? `'${plan.key}'` : KEY_PLACEHOLDER;
+  const keyField = plan.key ?? 'EVOLVE_TODO_primary_key';
+
+  // The body keeps its logic; uses of the original handle go through the batch's transaction.
+  const bodyStart = node.statement.getStart(sf);
+  const subs: { start: number; end: number }[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n) && n.text === plan.handle.text && resolveIdentifier(n) === handleDecl) {
+      const parent = n.parent;
+      const isProperty = ts.isPropertyAccessExpression(parent) && parent.name === n;
+      if (!isProperty) subs.push({ start: n.getStart(sf) - bodyStart, end: n.getEnd() - bodyStart });
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(node.statement);
+  let newBody = body;
+  for (const s of subs.sort((a, b) => b.start - a.start)) newBody = newBody.slice(0, s.start) + txName + newBody.slice(s.end);
+
+  const indent = indentAt(sf, node.getStart(sf));
+  const name = basename(sf.fileName).replace(/\.(m|c)?[jt]sx?$/, '').replace(/\.(bad|good)$/, '');
+  const fetch = plan.fetch(txName, keyExpr, rows.rowType);
+  const text =
+    `await eachBatch(\n` +
+    `${indent}  {\n` +
+    `${indent}    adapter: ${plan.adapter}(${plan.handle.text}),\n` +
+    `${indent}    name: '${name}',\n` +
+    `${indent}    size: 500,\n` +
+    `${indent}    fetch: ${reindent(fetch, indent + '    ')},\n` +
+    `${indent}    key: ${plan.rowParam ?? '(row)'} => row.${keyField},\n` +
+    `${indent}  },\n` +
+    `${indent}  async (${rowsName}, ${txName}) => {\n` +
+    `${indent}    for (${binding} of ${rowsName}) ${reindent(newBody, '    ')}\n` +
+    `${indent}  },\n` +
+    `${indent});`;
+
+  const edits: TextEdit[] = [{ start: node.getStart(sf), end: node.getEnd(), newText: text }];
+  if (rows.remove) {
+    const start = rows.remove.getFullStart();
+    const lineStart = sf.text.lastIndexOf('\n', rows.remove.getStart(sf) - 1);
+    edits.push({ start: Math.max(start, lineStart), end: rows.remove.getEnd(), newText: '' });
+  }
+  edits.push(...importEdits(sf, ['eachBatch', plan.adapter]));
+  if (runner.knexOptOut) {
+    const statement = runner.knexOptOut.esm ? 'export const config = { transaction: false };' : 'exports.config = { transaction: false };';
+    const lead = sf.text.endsWith('\n') ? '' : '\n';
+    edits.push({ start: sf.text.length, end: sf.text.length, newText: `${lead}\n// Evolve: each batch commits on its own, outside knex's per-file transaction.\n${statement}\n` });
+  }
+  const title = plan.key ? REWRITE_TITLE : `${REWRITE_TITLE}: fill in the primary key marked EVOLVE_TODO`;
+  return { fix: { title, edits, preservesBehaviour: false } };
+}
