@@ -1,5 +1,6 @@
 // The `evolve` command: `evolve lint` and `evolve rehearse`, on the same core as the editor.
 import { LINT_USAGE, runLintCommand, type CliIo } from './cli/lint';
+import { runRehearseCommand } from './rehearsal/cli-rehearse';
 
 const USAGE = `Usage: evolve <command> [options]
 
@@ -14,6 +15,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   switch (command) {
     case 'lint':
       return runLintCommand(rest, io);
+    case 'rehearse':
+      return runRehearseCommand(rest, io);
     case undefined:
     case '-h':
     case '--help':
