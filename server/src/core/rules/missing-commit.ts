@@ -57,7 +57,11 @@ export const missingCommit: Rule = {
       const paths = analysePaths(tx, isBatchLoop);
       if (paths.openExits.length > 0) {
         const exit = paths.openExits[0];
-        const exitText = ts.isReturnStatement(exit) ? `the return at line ${lineOf(exit)}` : 'the end of the function';
+        const exitText = ts.isReturnStatement(exit)
+          ? `the return at line ${lineOf(exit)}`
+          : ts.isContinueStatement(exit) || ts.isBreakStatement(exit)
+            ? `the \`${exit.getText().replace(/;$/, '')}\` at line ${lineOf(exit)}`
+            : 'the end of the function';
         context.report({
           node: tx.statement,
           messageId: 'noCommit',

@@ -3,7 +3,7 @@
 // transaction open, whether an error path rolls back, and which batch loops run inside it.
 import { VOCABULARY } from '../libraries';
 import { ts } from '../ts';
-import { chainRoot, enclosingFunction, forEachDescendant, nameOfCallee, unwrap, walk } from './ast';
+import { chainRoot, enclosingFunction, forEachDescendant, isFunctionLike, nameOfCallee, unwrap, walk } from './ast';
 import { classifyCall, classifyTaggedTemplate } from './calls';
 
 export interface ExplicitTransaction {
@@ -184,12 +184,26 @@ export function analysePaths(tx: ExplicitTransaction, isLoop: (s: ts.Statement) 
     }
     if (ts.isLabeledStatement(s)) return walk(s.statement, states);
     if (ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) return states;
-    if (ts.isBreakStatement(s) || ts.isContinueStatement(s)) return states;
+    if (ts.isBreakStatement(s) || ts.isContinueStatement(s)) {
+      // Leaving an iteration that opened the transaction, before it commits: the next iteration
+      // opens another one and this one stays open.
+      const loop = enclosingLoop(s);
+      if (states.has('open') && loop && loop.pos <= tx.open.pos && tx.open.end <= loop.end) problems.openExits.push(s);
+      return ts.isBreakStatement(s) && !(loop && loop.pos <= tx.open.pos && tx.open.end <= loop.end) ? states : new Set();
+    }
     return effects(s, states);
   };
   const end = ts.isSourceFile(body) ? walkList(body.statements, start) : ts.isBlock(body) ? walkList(body.statements, start) : effects(body, start);
   if (end.has('open')) problems.openExits.push(ts.isSourceFile(body) ? body.endOfFileToken : body.getLastToken() ?? body);
   return problems;
+}
+
+function enclosingLoop(node: ts.Node): ts.IterationStatement | undefined {
+  for (let n = node.parent; n; n = n.parent) {
+    if (isFunctionLike(n)) return undefined;
+    if (ts.isForStatement(n) || ts.isForOfStatement(n) || ts.isForInStatement(n) || ts.isWhileStatement(n) || ts.isDoStatement(n)) return n;
+  }
+  return undefined;
 }
 
 function closesAfter(node: ts.Node, tx: ExplicitTransaction): boolean {
