@@ -6,7 +6,17 @@ import { matchesAny, matchesGlob } from './glob';
 import type { RuleId, Severity } from './types';
 
 export const CONFIG_FILE_NAME = 'evolve.config.json';
-export const RULE_IDS: readonly RuleId[] = ['unbatched-loop', 'missing-commit'];
+export const RULE_IDS: readonly RuleId[] = [
+  'unbatched-loop',
+  'missing-commit',
+  'unbounded-read',
+  'unbounded-concurrency',
+  'floating-write',
+  'offset-pagination',
+  'no-conflict-retry',
+  'non-resumable-batches',
+  'schema-and-data-in-one-transaction',
+];
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint', 'off'];
 const RUNNERS = ['auto', 'knex', 'typeorm', 'umzug', 'migrate-mongo', 'plain'] as const;
 const TRANSACTION_MODES = ['auto', 'per-file', 'none'] as const;
@@ -50,6 +60,13 @@ const ALWAYS_EXCLUDED = ['**/node_modules/**', '**/*.d.ts'];
 export const DEFAULT_SEVERITIES: Record<RuleId, Severity> = {
   'unbatched-loop': 'warning',
   'missing-commit': 'warning',
+  'unbounded-read': 'warning',
+  'unbounded-concurrency': 'warning',
+  'floating-write': 'warning',
+  'offset-pagination': 'warning',
+  'no-conflict-retry': 'hint',
+  'non-resumable-batches': 'hint',
+  'schema-and-data-in-one-transaction': 'warning',
 };
 
 export function defaultConfig(root: string): EvolveConfig {

@@ -1,7 +1,16 @@
 // The analysis core's public types. Nothing here knows about editors or LSP:
 // server/src/lsp converts these to LSP, server/src/cli formats them for terminals.
 
-export type RuleId = 'unbatched-loop' | 'missing-commit';
+export type RuleId =
+  | 'unbatched-loop'
+  | 'missing-commit'
+  | 'unbounded-read'
+  | 'unbounded-concurrency'
+  | 'floating-write'
+  | 'offset-pagination'
+  | 'no-conflict-retry'
+  | 'non-resumable-batches'
+  | 'schema-and-data-in-one-transaction';
 
 /** `off` disables a rule; `hint` shows in the editor only (left out of JSON/SARIF unless asked). */
 export type Severity = 'error' | 'warning' | 'info' | 'hint' | 'off';

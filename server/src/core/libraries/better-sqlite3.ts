@@ -12,4 +12,5 @@ export const betterSqlite3Model = library({
   singleRowMethods: ['get'],
   transactionCallbacks: ['transaction'],
   sqlMethods: ['prepare', 'exec', 'run', 'all', 'get', 'each'],
+  synchronous: true,
 });

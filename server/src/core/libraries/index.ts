@@ -58,6 +58,14 @@ export interface Vocabulary {
   sqlMethods: Set<string>;
   handleTypes: Map<string, LibraryId>;
   constructors: Map<string, LibraryId>;
+  /** Libraries whose calls return results rather than promises. */
+  synchronousLibraries: Set<LibraryId>;
+  /** Page options and methods that skip a count of rows (as opposed to keyset `cursor`/`after`). */
+  offsetOptions: Set<string>;
+  /** Page options that continue after a key: with them, a `skip: 1` steps over the cursor row only. */
+  keysetOptions: Set<string>;
+  /** Schema-changing builder methods (`knex.schema.alterTable`, `queryInterface.addColumn`). */
+  ddlMethods: Set<string>;
 }
 
 export const VOCABULARY: Vocabulary = {
@@ -74,6 +82,15 @@ export const VOCABULARY: Vocabulary = {
   sqlMethods: union((m) => m.sqlMethods),
   handleTypes: new Map(LIBRARIES.flatMap((m) => m.handleTypes.map((t) => [t, m.id] as const))),
   constructors: new Map(LIBRARIES.flatMap((m) => m.constructors.map((c) => [c, m.id] as const))),
+  synchronousLibraries: new Set(LIBRARIES.filter((m) => m.synchronous).map((m) => m.id)),
+  offsetOptions: new Set(['skip', 'offset', 'page']),
+  keysetOptions: new Set(['cursor', 'after', 'searchAfter']),
+  ddlMethods: new Set([
+    'createTable', 'createTableIfNotExists', 'alterTable', 'table', 'dropTable', 'dropTableIfExists', 'renameTable', 'addColumn',
+    'addColumns', 'removeColumn', 'dropColumn', 'dropColumns', 'changeColumn', 'renameColumn', 'addIndex', 'createIndex',
+    'removeIndex', 'dropIndex', 'addConstraint', 'removeConstraint', 'createForeignKey', 'dropForeignKey', 'addUniqueConstraint',
+    'createPrimaryKey', 'dropPrimaryKey', 'createView', 'dropView', 'createType', 'dropType',
+  ]),
 };
 
 /** Which libraries a file imports (by module specifier). */

@@ -53,6 +53,8 @@ export interface LibraryModel {
   bulkWriteMethods: string[];
   /** Methods that take SQL text as their first argument. */
   sqlMethods: string[];
+  /** Calls return results, not promises: a call without `await` is not a floating write. */
+  synchronous: boolean;
 }
 
 export function library(partial: Partial<LibraryModel> & Pick<LibraryModel, 'id' | 'modules'>): LibraryModel {
@@ -70,6 +72,7 @@ export function library(partial: Partial<LibraryModel> & Pick<LibraryModel, 'id'
     explicitTransactions: [],
     bulkWriteMethods: [],
     sqlMethods: [],
+    synchronous: false,
     ...partial,
   };
 }

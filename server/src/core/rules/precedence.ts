@@ -5,7 +5,7 @@
 import type { Finding, RuleId, Severity } from '../types';
 
 /** Most specific first. A finding is folded into any finding of a rule earlier in this list that shares a subject. */
-export const RULE_PRECEDENCE: readonly string[] = [
+export const RULE_PRECEDENCE: readonly RuleId[] = [
   'missing-commit',
   'schema-and-data-in-one-transaction',
   'unbatched-loop',

@@ -45,6 +45,8 @@ export function isCallableTableHandle(call: ts.CallExpression): boolean {
   const callee = unwrap(call.expression);
   const name = nameOfCallee(callee);
   if (!name) return false;
+  // `knex.schema.alterTable('t', cb)` changes the schema; it is not a table handle (`knex.table('t')` is).
+  if (chainNames(callee).includes('schema') || (name !== 'table' && VOCABULARY.ddlMethods.has(name))) return false;
   const origin = originOf(callee);
   if (origin.kind === 'db' && origin.library === 'knex') return true;
   return CALLABLE_HANDLE.test(name) && (origin.kind === 'unknown' || (origin.kind === 'db' && origin.library === undefined));

@@ -1,0 +1,30 @@
+import { run } from './rule-tester';
+
+const knexUp = (body: string) => `exports.config = { transaction: false };\nexports.up = async function (knex) {\n${body}\n};\n`;
+
+run('unbounded-read', {
+  valid: [
+    { name: 'knex: keyset page with limit', code: knexUp(`  let after = 0;\n  for (;;) {\n    const page = await knex('users').where('id', '>', after).orderBy('id').limit(500);\n    if (page.length === 0) break;\n    after = page[page.length - 1].id;\n  }`) },
+    { name: 'knex: first() is one row', code: knexUp(`  const settings = await knex('settings').where({ key: 'theme' }).first();\n  console.log(settings.value);`) },
+    { name: 'knex: one row by primary key', code: knexUp(`  const [post] = await knex('posts').where({ id: 42 }).select('mobiledoc');\n  console.log(post);`) },
+    { name: 'knex: set-based update, no read', code: knexUp(`  await knex('users').whereNull('slug').update({ slug: knex.raw('lower(name)') });`) },
+    { name: 'knex: count is one row', code: knexUp(`  const [{ n }] = await knex('users').count('* as n');\n  console.log(n);`) },
+    { name: 'prisma: findMany with take', filename: 'scripts/p.ts', code: `import { prisma } from '../lib/prisma';\nexport async function main() {\n  const batch = await prisma.partner.findMany({ where: { username: null }, take: 100 });\n  console.log(batch.length);\n}\n` },
+    { name: 'prisma: rows of a key list the script holds', filename: 'scripts/keys.ts', code: `import { prisma } from '../lib/prisma';\nexport async function main(page: { userId: string }[]) {\n  const users = await prisma.user.findMany({ where: { id: { in: page.map((p) => p.userId) } } });\n  console.log(users.length);\n}\n` },
+    { name: 'mongodb: for await over a cursor streams', filename: 'migrations/stream.ts', code: `import type { Db } from 'mongodb';\nexport async function up(db: Db) {\n  let n = 0;\n  for await (const doc of db.collection('sessions').find({})) n += doc.size;\n  console.log(n);\n}\n` },
+    { name: 'mongodb: a find with limit', filename: 'migrations/limited.ts', code: `export async function up(db) {\n  const recent = await db.collection('events').find({}).sort({ _id: -1 }).limit(10).toArray();\n  console.log(recent);\n}\n` },
+    { name: 'pg: SELECT with LIMIT', filename: 'scripts/pg.ts', code: `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function run() {\n  const { rows } = await pool.query('SELECT id FROM users WHERE id > $1 ORDER BY id LIMIT 1000', [0]);\n  console.log(rows.length);\n}\n` },
+    { name: 'knex: schema calls are not reads', code: knexUp(`  await knex.schema.alterTable('users', (table) => {\n    table.string('slug');\n  });`) },
+    { name: 'suppressed on the line', code: knexUp(`  // evolve-disable-next-line unbounded-read -- the plans table has 12 rows\n  const plans = await knex('plans');\n  console.log(plans);`) },
+  ],
+  invalid: [
+    { name: 'knex: await knex(table)', code: knexUp(`  const users = await knex('users');\n  let total = 0;\n  for (const u of users) total += u.credits;\n  console.log(total);`), errors: [{ messageId: 'unbounded', line: 3 }] },
+    { name: 'knex: pluck every id', code: knexUp(`  const ids = await knex('members').where({ subscribed: true }).pluck('id');\n  await knex.batchInsert('members_newsletters', ids.map((id) => ({ member_id: id })), 500);`), errors: [{ messageId: 'unbounded', line: 3 }] },
+    { name: 'prisma: findMany without take', filename: 'scripts/payout.ts', code: `import { prisma } from '../lib/prisma';\nexport async function main() {\n  const partners = await prisma.partner.findMany({ where: { payoutMethod: null }, select: { id: true } });\n  await prisma.partner.updateMany({ where: { id: { in: partners.map((p) => p.id) } }, data: { payoutMethod: 'stripe' } });\n}\n`, errors: [{ messageId: 'unbounded', line: 3 }] },
+    { name: 'mongodb: find().toArray()', filename: 'migrations/priorities.ts', code: `export async function up(db) {\n  const priorities = await db.collection('priorities').find().toArray();\n  await db.collection('slas').insertMany(priorities);\n}\n`, errors: [{ messageId: 'unbounded', line: 2 }] },
+    { name: 'pg: SELECT without LIMIT into rows', filename: 'scripts/emails.ts', code: `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function run() {\n  const { rows } = await pool.query('SELECT id, email FROM users WHERE verified');\n  console.log(rows.length);\n}\n`, errors: [{ messageId: 'unbounded', line: 4 }] },
+    { name: 'better-sqlite3: synchronous all()', filename: 'scripts/sqlite.js', code: `const Database = require('better-sqlite3');\nconst db = new Database('app.db');\nconst users = db.prepare('SELECT id, name FROM users').all();\nconsole.log(users.length);\n`, errors: [{ messageId: 'unbounded', line: 3 }] },
+    { name: 'rows returned by a helper', filename: 'scripts/helper.ts', code: `async function loadAll(knex) {\n  return knex('accounts').select('id', 'plan');\n}\nexport async function run(knex) {\n  const accounts = await loadAll(knex);\n  console.log(accounts.length);\n}\n`, errors: [{ messageId: 'unbounded', line: 5 }] },
+    { name: 'knex: rows from .then()', filename: 'scripts/then.js', code: `module.exports.run = (knex) =>\n  knex('invoices').whereNull('number').then((rows) => console.log(rows.length));\n`, errors: [{ messageId: 'unbounded', line: 2 }] },
+  ],
+});
