@@ -7,7 +7,7 @@ import { firstSyntaxError, nestingCutOf, parseSource } from './parse';
 import { RULES } from './rules';
 import { applyPrecedence } from './rules/precedence';
 import type { RuleReport } from './rules/rule';
-import { AnalysisBudgetExceeded, DEFAULT_BUDGET_MS, givingUpMessage, MAX_FILE_CHARS, nestingMessage, sizeMessage, withBudget } from './semantics/budget';
+import { AnalysisBudgetExceeded, cpuMs, DEFAULT_BUDGET_MS, givingUpMessage, MAX_FILE_CHARS, nestingMessage, sizeMessage, withBudget } from './semantics/budget';
 import { ProjectContext, type AnalysisHost } from './semantics/context';
 import { runnerTransaction } from './semantics/transactions';
 import { isSuppressed, parseSuppressions } from './suppression';
@@ -42,7 +42,7 @@ function fill(template: string, data: Record<string, string | number> = {}): str
 }
 
 export interface AnalyzerOptions {
-  /** Time one file may take (default 2000 ms); past it the file gets an "analysis gave up" message. */
+  /** CPU time one file may take (default 2000 ms); past it the file gets an "analysis gave up" message. */
   budgetMs?: number;
 }
 
@@ -80,11 +80,11 @@ export class Analyzer {
 
   /** Never throws: a file that cannot be analysed gets a `fatal` message, with the findings made so far. */
   analyzeFile(path: string, text?: string): FileResult {
-    const started = performance.now();
+    const started = cpuMs();
     try {
       return withBudget(this.options.budgetMs ?? DEFAULT_BUDGET_MS, () => this.analyzeText(path, text, started));
     } catch (error) {
-      const message = givingUpMessage(path, error, performance.now() - started) ?? `Evolve could not analyse this file: ${(error as Error).message}. Please report it with the file.`;
+      const message = givingUpMessage(path, error, cpuMs() - started) ?? `Evolve could not analyse this file: ${(error as Error).message}. Please report it with the file.`;
       return { file: path, findings: [], fatal: { message, range: FILE_START } };
     }
   }
@@ -152,7 +152,7 @@ export class Analyzer {
         rule.check({ sf, config: this.config, runner, report });
       } catch (error) {
         // Out of time or stack: say so (over a parsing error) and keep the findings made so far.
-        const gaveUp = givingUpMessage(path, error, performance.now() - started);
+        const gaveUp = givingUpMessage(path, error, cpuMs() - started);
         if (gaveUp) result.fatal = { message: gaveUp, range: FILE_START };
         else if (!result.fatal) {
           result.fatal = { message: `Evolve could not finish analysing this file (${id}): ${(error as Error).message}. Please report it with the file.`, range: FILE_START };
