@@ -31,22 +31,20 @@ interface ManifestGrammar {
   injectTo?: string[];
 }
 
-function grammarFiles(): Map<string, string> {
+function manifestGrammars(): ManifestGrammar[] {
+  return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).contributes.grammars;
+}
+
+function grammarFiles(manifest: ManifestGrammar[]): Map<string, string> {
   const files = new Map<string, string>();
   for (const name of readdirSync(baseDir).filter((n) => n.endsWith('.tmLanguage.json'))) {
     const path = join(baseDir, name);
     files.set(JSON.parse(readFileSync(path, 'utf8')).scopeName, path);
   }
-  const manifest: ManifestGrammar[] = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).contributes.grammars;
   for (const g of manifest) files.set(g.scopeName, join(root, g.path));
   return files;
 }
 
-/** Injections as VS Code applies them: a grammar injected into 'source.ts' applies to 'source.ts' and below. */
-function injectionsFor(scopeName: string): string[] {
-  const manifest: ManifestGrammar[] = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).contributes.grammars;
-  return manifest.filter((g) => g.injectTo?.includes(scopeName)).map((g) => g.scopeName);
-}
 
 function darkPlusTheme(): { theme: textmate.IRawTheme; background: string; foreground: string } {
   const raw = JSON.parse(readFileSync(join(baseDir, 'dark-plus.theme.json'), 'utf8'));
@@ -62,12 +60,13 @@ const FOREGROUND_OFFSET = 15;
 const ITALIC = 1;
 const BOLD = 2;
 
-export async function createHighlighter(): Promise<Highlighter> {
+/** A vscode-textmate registry holding the base grammars and the contributed injections, like VS Code's. */
+export async function createRegistry(theme?: textmate.IRawTheme): Promise<textmate.Registry> {
   const wasm = readFileSync(join(require.resolve('vscode-oniguruma'), '..', 'onig.wasm'));
   await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
-  const files = grammarFiles();
-  const { theme, background, foreground } = darkPlusTheme();
-  const registry = new textmate.Registry({
+  const manifest = manifestGrammars();
+  const files = grammarFiles(manifest);
+  return new textmate.Registry({
     onigLib: Promise.resolve({
       createOnigScanner: (patterns) => new oniguruma.OnigScanner(patterns),
       createOnigString: (text) => new oniguruma.OnigString(text),
@@ -76,9 +75,15 @@ export async function createHighlighter(): Promise<Highlighter> {
       const path = files.get(scopeName);
       return path ? textmate.parseRawGrammar(readFileSync(path, 'utf8'), path) : null;
     },
-    getInjections: injectionsFor,
+    // Injected into 'source.ts' means: into documents whose grammar is 'source.ts'.
+    getInjections: (scopeName) => manifest.filter((g) => g.injectTo?.includes(scopeName)).map((g) => g.scopeName),
     theme,
   });
+}
+
+export async function createHighlighter(): Promise<Highlighter> {
+  const { theme, background, foreground } = darkPlusTheme();
+  const registry = await createRegistry(theme);
   const colours = registry.getColorMap();
 
   async function highlight(code: string, scopeName: string): Promise<ColouredToken[][]> {
