@@ -56,7 +56,8 @@ export function toEslintResults(results: FileResult[], options: FormatOptions): 
       filePath: r.file,
       messages,
       errorCount: messages.filter((m) => m.severity === 2).length,
-      warningCount: messages.filter((m) => m.severity === 1).length,
+      // Hints (only present with --include-hints) are not warnings: they never count toward --max-warnings.
+      warningCount: messages.filter((m) => m.severity === 1 && !m.hint).length,
       fatalErrorCount: messages.filter((m) => m.fatal).length,
       fixableErrorCount: 0,
       fixableWarningCount: 0,
@@ -77,7 +78,7 @@ export function formatStylish(results: EslintResult[], cwd: string, color: boole
     if (r.messages.length === 0) continue;
     lines.push('', c('4', relative(cwd, r.filePath) || r.filePath));
     for (const m of r.messages) {
-      const sev = m.severity === 2 ? c('31', 'error') : c('33', 'warning');
+      const sev = m.severity === 2 ? c('31', 'error') : m.hint ? c('2', 'hint   ') : c('33', 'warning');
       lines.push(`  ${c('2', `${m.line}:${m.column}`.padEnd(7))} ${sev}  ${m.message}  ${c('2', m.ruleId ?? '')}`);
     }
     errors += r.errorCount;
