@@ -32,7 +32,7 @@ function filtersByKnownKeys(read: ts.Node): boolean {
     if (ts.isPropertyAssignment(n) && (ts.isIdentifier(n.name) || ts.isStringLiteral(n.name)) && /^\$?in$/.test(n.name.text) && computed(n.initializer)) found = true;
     else if (ts.isCallExpression(n) && KEY_LIST_CALLS.test(calleeName(n) ?? '') && computed(n.arguments[n.arguments.length - 1])) found = true;
     else if (ts.isStringLiteralLike(n) && /=\s*any\s*\(\s*(\$\d+|\?)/i.test(n.text)) found = true;
-  }, () => true);
+  });
   return found;
 }
 
@@ -56,7 +56,7 @@ function selectsByKey(read: ts.Node): boolean {
       const column = n.arguments[0].text.replace(/^.*\./, '');
       if (KEY_NAME.test(column) && (n.arguments.length === 2 || (n.arguments.length === 3 && ts.isStringLiteralLike(n.arguments[1]) && n.arguments[1].text === '='))) found = true;
     } else if (ts.isStringLiteralLike(n) && /\bwhere\s+(\w+\.)?"?(_?id|uuid)"?\s*=\s*(\$\d+|\?|:\w+)/i.test(n.text)) found = true;
-  }, () => true);
+  });
   return found;
 }
 
