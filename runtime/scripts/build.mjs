@@ -3,7 +3,7 @@
 // cannot install packages. Run alone (`node runtime/scripts/build.mjs`) or from the root build.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,8 +28,9 @@ function singleFileTypes() {
   writeFileSync(join(dist, 'evolve-runtime.d.ts'), `${banner}\n\n${body.join('\n')}`);
 }
 
+// dist is overwritten in place, never emptied first: tests and benches of other sessions may be
+// importing it while a build runs.
 export async function buildRuntime() {
-  rmSync(dist, { recursive: true, force: true });
   const common = { entryPoints: [join(runtimeDir, 'src/index.ts')], bundle: true, platform: 'node', target: 'node18', logLevel: 'warning' };
   await Promise.all([
     build({ ...common, format: 'esm', outfile: join(dist, 'esm/index.mjs') }),
