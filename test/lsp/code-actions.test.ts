@@ -19,7 +19,7 @@ async function setup(t: { after(fn: () => void): void }, documentChanges = true)
   const path = join(ws, TRIM);
   const text = readFileSync(path, 'utf8');
   const uri = await client.open(path, text);
-  const [d] = evolveDiagnostics(await client.diagnosticsFor(uri, (p) => p.version === 1));
+  const [d] = evolveDiagnostics(await client.diagnosticsFor(uri, (p) => p.version === 1), 'unbatched-loop');
   return { client, uri, text, d };
 }
 

@@ -20,16 +20,16 @@ test('push client: editing evolve.config.json changes severities in open documen
   t.after(() => client.kill());
   const path = join(ws, TRIM);
   const uri = await client.open(path, readFileSync(path, 'utf8'));
-  assert.equal(evolveDiagnostics(await client.diagnosticsFor(uri, (p) => p.version === 1))[0].severity, 2);
+  assert.equal(evolveDiagnostics(await client.diagnosticsFor(uri, (p) => p.version === 1), 'unbatched-loop')[0].severity, 2);
 
   const since = client.published.length;
   await configChanged(client, join(ws, 'evolve.config.json'), '{ "rules": { "unbatched-loop": "error" } }\n');
-  const [d] = evolveDiagnostics(await client.diagnosticsFor(uri, () => true, since));
+  const [d] = evolveDiagnostics(await client.diagnosticsFor(uri, () => true, since), 'unbatched-loop');
   assert.equal(d.severity, 1);
 
   const offSince = client.published.length;
   await configChanged(client, join(ws, 'evolve.config.json'), '{ "rules": { "unbatched-loop": "off" } }\n');
-  assert.deepEqual(evolveDiagnostics(await client.diagnosticsFor(uri, () => true, offSince)), []);
+  assert.deepEqual(evolveDiagnostics(await client.diagnosticsFor(uri, () => true, offSince), 'unbatched-loop'), []);
   assert.equal(await client.stop(), 0);
 });
 
@@ -37,16 +37,20 @@ test('pull client: a config change asks the client to re-pull, which sees the ne
   const ws = copyFixture('knex-app');
   const { client } = await LspClient.start(ws, capabilities({ pull: true }), { scanWorkspace: false });
   t.after(() => client.kill());
+  await client.status((s) => s.state === 'ready'); // initialized: settings read, watchers registered
   const path = join(ws, TRIM);
   const uri = await client.open(path, readFileSync(path, 'utf8'));
   const pull = async () =>
-    evolveDiagnostics((await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as DocumentDiagnosticReport as FullDocumentDiagnosticReport);
+    evolveDiagnostics(
+      (await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as DocumentDiagnosticReport as FullDocumentDiagnosticReport,
+      'unbatched-loop',
+    );
   assert.equal((await pull())[0].severity, 2);
   const statuses = client.statuses.length;
-  await configChanged(client, join(ws, 'evolve.config.json'), '{ "rules": { "unbatched-loop": "info" } }\n');
+  await configChanged(client, join(ws, 'evolve.config.json'), '{ "rules": { "unbatched-loop": "error" } }\n');
   await client.status(() => true, statuses); // the server has handled the change
   assert.equal(client.refreshes, 1);
-  assert.equal((await pull())[0].severity, 3);
+  assert.equal((await pull())[0].severity, 1);
   assert.equal(await client.stop(), 0);
 });
 
@@ -78,6 +82,6 @@ test('an invalid evolve.config.json is an error in that file, at the problem, cl
   const fixedSince = client.published.length;
   await configChanged(client, configPath, '{ "rules": { "unbatched-loop": "warning" } }\n');
   assert.deepEqual((await client.diagnosticsFor(configUri, () => true, fixedSince)).diagnostics, []);
-  await client.status((s) => s.state === 'ready' && s.findings === 2);
+  await client.status((s) => s.state === 'ready' && s.files === 2);
   assert.equal(await client.stop(), 0);
 });

@@ -182,6 +182,7 @@ export function lineOf(text: string, needle: string): number {
   return line;
 }
 
-export function evolveDiagnostics(p: PublishDiagnosticsParams | { items: Diagnostic[] }): Diagnostic[] {
-  return ('items' in p ? p.items : p.diagnostics).filter((d) => d.source === 'evolve');
+/** Evolve's diagnostics in a publish or pull report; with `rule`, only that rule's (other rules may fire on the same code). */
+export function evolveDiagnostics(p: PublishDiagnosticsParams | { items: Diagnostic[] }, rule?: string): Diagnostic[] {
+  return ('items' in p ? p.items : p.diagnostics).filter((d) => d.source === 'evolve' && (!rule || d.code === rule));
 }

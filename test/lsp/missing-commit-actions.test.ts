@@ -14,7 +14,7 @@ async function openWithFinding(t: { after(fn: () => void): void }, file: string)
   const path = join(ws, 'migrations', file);
   const text = readFileSync(path, 'utf8');
   const uri = await client.open(path, text);
-  const [d, ...rest] = evolveDiagnostics(await client.diagnosticsFor(uri, (p) => p.version === 1));
+  const [d, ...rest] = evolveDiagnostics(await client.diagnosticsFor(uri, (p) => p.version === 1), 'missing-commit');
   assert.equal(rest.length, 0);
   assert.equal(d.code, 'missing-commit');
   const actions = await actionsAt(client, uri, d);

@@ -24,20 +24,20 @@ test('pull diagnostics follow edits; a scan result is withdrawn once the file is
   await client.status((s) => s.state === 'ready');
   const path = join(ws, TRIM);
   const uri = uriOf(path);
-  assert.equal(evolveDiagnostics(await client.diagnosticsFor(uri)).length, 1, 'the scan pushed the unopened file');
+  assert.equal(evolveDiagnostics(await client.diagnosticsFor(uri), 'unbatched-loop').length, 1, 'the scan pushed the unopened file');
 
   const text = readFileSync(path, 'utf8');
   const since = client.published.length;
   await client.open(path, text);
   assert.deepEqual((await client.diagnosticsFor(uri, () => true, since)).diagnostics, [], 'pushed copy cleared: no duplicates');
 
-  const [d] = evolveDiagnostics(await pull(client, uri));
+  const [d] = evolveDiagnostics(await pull(client, uri), 'unbatched-loop');
   assert.equal(d.code, 'unbatched-loop');
   assert.equal(d.range.start.line, lineOf(text, 'for (const u'));
 
   const edited = text.replace("'use strict';\n", "'use strict';\n\n\n");
   await client.change(uri, edited);
-  const [after] = evolveDiagnostics(await pull(client, uri));
+  const [after] = evolveDiagnostics(await pull(client, uri), 'unbatched-loop');
   assert.equal(after.range.start.line, lineOf(edited, 'for (const u'));
   assert.equal((after.data as { version: number }).version, 2);
   assert.equal(await client.stop(), 0);
@@ -55,6 +55,6 @@ test('a cancelled diagnostic request is answered with RequestCancelled, and the 
   source.cancel();
   await assert.rejects(request, (err: unknown) => err instanceof ResponseError && err.code === -32800);
 
-  assert.equal(evolveDiagnostics(await pull(client, uri)).length, 1);
+  assert.equal(evolveDiagnostics(await pull(client, uri), 'unbatched-loop').length, 1);
   assert.equal(await client.stop(), 0);
 });

@@ -155,7 +155,8 @@ export class EvolveService {
     const path = uriToPath(doc.uri);
     if (!path) return;
     this.configs.setFileText(path, doc.getText());
-    if (this.abilities.pullDiagnostics) return;
+    // TextDocuments reports an open as a change too: that version is analysed already.
+    if (this.abilities.pullDiagnostics || this.analysed.get(path)?.version === doc.version) return;
     this.sendStatus('analysing');
     this.scheduler.schedule(doc.uri, () => {
       const current = this.documents.get(doc.uri);

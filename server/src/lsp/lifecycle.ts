@@ -1,0 +1,139 @@
+// The server's session: capabilities, settings, watched files and workspace folders, and the
+// commands it executes. server.ts only connects these methods to LSP messages.
+import {
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  TextDocumentSyncKind,
+  type Connection,
+  type DidChangeWatchedFilesParams,
+  type ExecuteCommandParams,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkspaceFoldersChangeEvent,
+} from 'vscode-languageserver';
+import { CONFIG_FILE_NAME } from '../core/config';
+import { FIX_ALL_KIND, readSettings, SETTINGS_SECTION, SHOW_DOCUMENTATION_COMMAND, type LintWorkspaceResult } from './protocol';
+import { clientAbilities, EvolveService, uriToPath } from './service';
+import { WorkspaceScanner } from './workspace-scanner';
+
+/** Scripts and the helpers they import: their changes on disk can change findings. */
+const SCRIPT_FILES_GLOB = '**/*.{ts,js,mjs,cjs,mts,cts}';
+
+const isConfigFile = (uri: string) => uri.endsWith(`/${CONFIG_FILE_NAME}`);
+
+export class EvolveLanguageServer {
+  readonly service: EvolveService;
+  private readonly scanner: WorkspaceScanner;
+  private initializationOptions: unknown;
+  private supportsWorkspaceFolders = false;
+  /** Settles once registrations and settings are done: later notifications wait for it, or a config
+   * change arriving meanwhile would act on default settings (e.g. scan a workspace the user opted out of). */
+  private ready: Promise<void> = Promise.resolve();
+
+  constructor(private readonly connection: Connection) {
+    this.service = new EvolveService(connection);
+    this.scanner = new WorkspaceScanner(this.service);
+  }
+
+  initialize(params: InitializeParams): InitializeResult {
+    const { service } = this;
+    service.abilities = clientAbilities(params);
+    this.initializationOptions = params.initializationOptions;
+    this.supportsWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
+    const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? [params.rootUri ? uriToPath(params.rootUri) : undefined];
+    service.configs.setRoots(folders.filter((f): f is string => !!f));
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND], resolveProvider: false },
+        executeCommandProvider: { commands: [SHOW_DOCUMENTATION_COMMAND] },
+        // Helpers are analysed across files, so a change in one file can change another's diagnostics.
+        ...(service.abilities.pullDiagnostics
+          ? { diagnosticProvider: { identifier: 'evolve', interFileDependencies: true, workspaceDiagnostics: false } }
+          : {}),
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'evolve-language-server', version: '0.1.0' },
+    };
+  }
+
+  async initialized(): Promise<void> {
+    this.ready = this.setUp();
+    await this.ready;
+    if (this.service.settings.scanWorkspace) await this.scanner.run();
+    else this.service.sendStatus();
+  }
+
+  private async setUp(): Promise<void> {
+    const { connection, service } = this;
+    // Only clients that announced workspace folder support may be asked for their change events.
+    if (this.supportsWorkspaceFolders) connection.workspace.onDidChangeWorkspaceFolders((e) => this.workspaceFoldersChanged(e));
+    if (service.abilities.watchedFilesRegistration) {
+      await connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: `**/${CONFIG_FILE_NAME}` }, { globPattern: SCRIPT_FILES_GLOB }],
+      });
+    }
+    if (service.abilities.workspaceConfiguration) {
+      await connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
+    }
+    await this.loadSettings();
+  }
+
+  /** Settings from workspace/configuration, else from initializationOptions.settings (other editors). */
+  private async loadSettings(): Promise<void> {
+    const fromClient = this.service.abilities.workspaceConfiguration
+      ? await this.connection.workspace.getConfiguration({ section: SETTINGS_SECTION }).catch(() => undefined)
+      : undefined;
+    const options = this.initializationOptions as { settings?: unknown } | undefined;
+    this.service.settings = readSettings(fromClient ?? options?.settings);
+  }
+
+  async configurationChanged(): Promise<void> {
+    await this.ready;
+    const before = this.service.settings.scanWorkspace;
+    await this.loadSettings();
+    if (this.service.settings.scanWorkspace && !before) await this.scanner.run();
+    if (!this.service.settings.scanWorkspace && before) this.scanner.clear();
+  }
+
+  async watchedFilesChanged({ changes }: DidChangeWatchedFilesParams): Promise<void> {
+    await this.ready;
+    const { service } = this;
+    if (changes.some((c) => isConfigFile(c.uri))) {
+      // A config can change which files are scripts and every severity: start over.
+      service.configFileChanged();
+      if (service.settings.scanWorkspace) await this.scanner.run();
+      return;
+    }
+    const scripts = changes.filter((c) => !c.uri.includes('/node_modules/'));
+    if (scripts.length > 0) service.filesChangedOnDisk(scripts, service.settings.scanWorkspace);
+  }
+
+  async workspaceFoldersChanged({ added, removed }: WorkspaceFoldersChangeEvent): Promise<void> {
+    await this.ready;
+    const { configs } = this.service;
+    const gone = new Set(removed.map((f) => uriToPath(f.uri)));
+    const roots = configs.getRoots().filter((r) => !gone.has(r));
+    roots.push(...added.map((f) => uriToPath(f.uri)).filter((f): f is string => !!f));
+    configs.setRoots(roots);
+    if (this.service.settings.scanWorkspace) await this.scanner.run();
+  }
+
+  /** "Show documentation": opens the rule page in the browser where the client can, else shows the URL. */
+  async executeCommand({ command, arguments: args }: ExecuteCommandParams): Promise<void> {
+    const url = args?.[0];
+    if (command !== SHOW_DOCUMENTATION_COMMAND || typeof url !== 'string') return;
+    if (this.service.abilities.showDocument) await this.connection.window.showDocument({ uri: url, external: true });
+    else this.connection.window.showInformationMessage(`Evolve rule documentation: ${url}`);
+  }
+
+  async lintWorkspace(): Promise<LintWorkspaceResult> {
+    await this.ready;
+    return this.scanner.run();
+  }
+
+  shutdown(): void {
+    this.scanner.cancel();
+    this.service.dispose();
+  }
+}
