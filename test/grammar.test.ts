@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 import { parseGrammarTestCase, runGrammarTestCase } from 'vscode-tmgrammar-test/dist/unit/index';
+import { GENERATED_GRAMMARS, grammarJson } from '../scripts/grammars/write';
 import { createRegistry } from '../scripts/highlight-code';
 
 const root = join(__dirname, '..');
@@ -82,6 +83,12 @@ test('a wrong assertion fails the run (the harness does not pass everything)', (
   assert.equal(result?.passed, false, run.output);
   assert.match(result.report, /missing required scopes: string\.quoted\.single\.ts/);
   assert.match(result.report, /actual: source\.ts meta\.embedded\.block\.sql keyword\.other\.DML\.sql/);
+});
+
+test('the committed grammars are what scripts/grammars writes from their sources', () => {
+  for (const [path, grammar] of Object.entries(GENERATED_GRAMMARS)) {
+    assert.equal(readFileSync(join(root, path), 'utf8'), grammarJson(grammar()), `${path} differs from its source: edit scripts/grammars/, then run npx tsx scripts/grammars/write.ts`);
+  }
 });
 
 test('package.json contributes both injection grammars to TS, JS, TSX and JSX, SQL as an embedded language', () => {
