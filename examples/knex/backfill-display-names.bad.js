@@ -18,8 +18,8 @@ function displayName(user) {
   if (parts.length === 0) return user.email.split('@')[0];
   return parts.map(titleCase).join(' ');
 }
-
 exports.up = async function (knex) {
+  // expect: schema-and-data-in-one-transaction
   await knex.schema.alterTable('users', (table) => {
     table.string('display_name', 120);
   });

@@ -6,8 +6,8 @@ import { Invoice, taxFor } from '../lib/data-source';
 
 export class BackfillInvoiceTax1718000000000 implements MigrationInterface {
   name = 'BackfillInvoiceTax1718000000000';
-
   public async up(queryRunner: QueryRunner): Promise<void> {
+    // expect: schema-and-data-in-one-transaction
     await queryRunner.query('ALTER TABLE invoices ADD COLUMN IF NOT EXISTS tax_cents integer');
     const repo = queryRunner.manager.getRepository(Invoice);
     const invoices = await repo.find({ where: { status: 'open' } });
