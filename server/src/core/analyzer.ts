@@ -2,7 +2,7 @@
 // Used by the CLI and the language server alike.
 import { readFileSync } from 'node:fs';
 import type { EvolveConfig } from './config';
-import { describeCut } from './deep-nesting';
+import { cutStart, describeCut } from './deep-nesting';
 import { firstSyntaxError, nestingCutOf, parseSource } from './parse';
 import { RULES } from './rules';
 import { applyPrecedence } from './rules/precedence';
@@ -112,7 +112,7 @@ export class Analyzer {
       };
     }
     const cut = nestingCutOf(sf);
-    if (cut) result.fatal = { message: nestingMessage(path, describeCut(cut, (o) => sf.getLineAndCharacterOfPosition(o).line)), range: FILE_START };
+    if (cut) result.fatal = { message: nestingMessage(path, describeCut(cut, (o) => sf.getLineAndCharacterOfPosition(o).line)), range: rangeOf(sf, cutStart(cut), cutStart(cut)) };
     const suppressions = parseSuppressions(source);
     const runner = runnerTransaction(sf, this.config);
     const subjects = new Map<Finding, string[]>();

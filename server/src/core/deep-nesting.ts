@@ -82,6 +82,11 @@ export function longestParsingPrefix(text: string, parses: (prefix: string) => b
   return low === 0 ? 0 : lineEnds[low - 1];
 }
 
+/** Where the first cut begins: the squiggle goes there. */
+export function cutStart(cut: NestingCut): number {
+  return cut.blanked[0]?.start ?? cut.prefixEnd ?? 0;
+}
+
 /** What was cut, in lines, for the user: "lines 3-1,004 nested more than 200 deep were skipped". */
 export function describeCut(cut: NestingCut, lineAt: (offset: number) => number): string {
   const parts: string[] = [];
