@@ -71,7 +71,9 @@ export class LspClient {
 
   static async start(workspace: string, caps = capabilities(), settings?: Record<string, unknown>): Promise<{ client: LspClient; init: InitializeResult }> {
     if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npm run build\` first.`);
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // --no-addons: the server runs inside editors' own runtimes and must never load a native module;
+    // with this flag any attempt fails the test instead of passing unnoticed.
+    const child = spawn(process.execPath, ['--no-addons', SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(child, connection);
     if (settings) client.settings = settings;
