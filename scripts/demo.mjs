@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeDemoDb } from './make-demo-db.mjs';
+import { rehearseCommand } from './rehearse-command.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = join(root, '.tmp', 'demo');
@@ -20,15 +21,6 @@ const sha256 = (file) => createHash('sha256').update(readFileSync(file)).digest(
 
 function evolve(args, options = {}) {
   return spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options });
-}
-
-/** `evolve rehearse` from the build; from source (tsx) when this build's CLI does not have it yet. */
-function rehearseCommand() {
-  const probe = evolve(['rehearse', '--help']);
-  if (probe.status === 0) return [cli, 'rehearse'];
-  const entry = join(root, 'server', 'src', 'rehearsal', 'cli-rehearse.ts');
-  const code = `require(${JSON.stringify(entry)}).runRehearseCommand(process.argv.slice(1), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }).then((c) => { process.exitCode = c; })`;
-  return ['--import', 'tsx', '-e', code];
 }
 
 step(`Creating a SQLite database with ${users.toLocaleString('en-US')} users`);
@@ -43,7 +35,7 @@ step('evolve lint examples');
 const lint = evolve(['lint', 'examples'], { stdio: 'inherit' });
 if (lint.status === 2 && lint.stdout === null) console.log('(evolve lint is not available in this build: skipped)');
 
-const rehearse = rehearseCommand();
+const rehearse = rehearseCommand(root);
 const scripts = [
   { label: 'unbatched (one transaction)', file: 'examples/rehearsal/backfill-unbatched.ts' },
   { label: 'eachBatch (1,000 per batch)', file: 'examples/rehearsal/backfill-batched.ts' },

@@ -8,6 +8,8 @@ import { performance } from 'node:perf_hooks';
 import type { SnapshotEngineName } from '../protocol';
 import { samePath } from './paths';
 
+const ALL_PAGES = 2 ** 31 - 1;
+
 export interface Snapshot {
   engine: SnapshotEngineName;
   /** The SQLite file or the PGlite data directory. */
@@ -17,7 +19,7 @@ export interface Snapshot {
 }
 
 type SqliteCtor = new (filename: string, options?: object) => {
-  backup(destination: string): Promise<unknown>;
+  backup(destination: string, options?: { progress(info: { totalPages: number; remainingPages: number }): number }): Promise<unknown>;
   prepare(sql: string): { all(): unknown[]; pluck(): { get(): unknown } };
   close(): void;
 };
@@ -55,7 +57,9 @@ export async function snapshotSqlite(Database: SqliteCtor, source: string, workD
     throw new Error(`Cannot open the SQLite snapshot source ${source}: ${(error as Error).message}`);
   }
   try {
-    await db.backup(path);
+    // One step copies every page under one read transaction: a consistent copy even while an
+    // application writes (small steps would restart each time another process commits).
+    await db.backup(path, { progress: () => ALL_PAGES });
   } finally {
     db.close();
   }

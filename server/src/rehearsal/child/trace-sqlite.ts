@@ -3,7 +3,7 @@
 // prototypes once, so every connection, including knex's and Kysely's, is traced. db.transaction()
 // runs prepared BEGIN/COMMIT/ROLLBACK statements, so the statement patch sees its transactions too.
 import { performance } from 'node:perf_hooks';
-import { classifySql, splitStatements } from './sql-kind';
+import { classifySql, splitStatements, type SqlInfo } from './sql-kind';
 import type { Tracer } from './tracer';
 import { samePath } from './paths';
 
@@ -23,35 +23,59 @@ interface SqliteStatement {
 }
 export type DatabaseConstructor = (new (filename?: string, options?: object) => SqliteDatabase) & Record<string, unknown>;
 
-const openedAt = new WeakMap<object, number>();
 const patched = new WeakSet<object>();
 
+/** A connection's transaction as the tracer saw it open. */
+interface DbState {
+  openedAt: number | null;
+}
+const states = new WeakMap<object, DbState>();
 
-function end(tracer: Tracer, db: SqliteDatabase, outcome: 'commit' | 'rollback'): void {
-  const start = openedAt.get(db);
-  if (start === undefined) return;
-  openedAt.delete(db);
-  tracer.transactionClosed(performance.now() - start, outcome);
+function stateOf(db: SqliteDatabase): DbState {
+  let state = states.get(db);
+  if (!state) states.set(db, (state = { openedAt: null }));
+  return state;
 }
 
 /** Notes a transaction opened or closed by a BEGIN/COMMIT/ROLLBACK statement (or by SQLite itself). */
-function transition(tracer: Tracer, db: SqliteDatabase, wasIn: boolean, sql: string): void {
+function transition(tracer: Tracer, db: SqliteDatabase, state: DbState, sql: string): void {
   const isIn = db.inTransaction;
-  if (!wasIn && isIn) openedAt.set(db, performance.now());
-  else if (wasIn && !isIn) end(tracer, db, classifySql(sql).control === 'rollback' ? 'rollback' : 'commit');
+  if (state.openedAt === null && isIn) state.openedAt = performance.now();
+  else if (state.openedAt !== null && !isIn) {
+    tracer.transactionClosed(performance.now() - state.openedAt, classifySql(sql).control === 'rollback' ? 'rollback' : 'commit');
+    state.openedAt = null;
+  }
 }
 
-function traceCall(tracer: Tracer, stmt: SqliteStatement, method: 'run' | 'get' | 'all', original: AnyFn, args: unknown[]): unknown {
-  if (!tracer.tracing) return original.apply(stmt, args);
-  const db = stmt.database;
-  const wasIn = db.inTransaction;
-  const info = classifySql(stmt.source);
+/** Per statement, stored on it: its SQL's classification and its connection's state (getters cross into C++). */
+const DESCRIBED = Symbol('evolve.described');
+interface Described {
+  info: SqlInfo;
+  db: SqliteDatabase;
+  state: DbState;
+}
+
+function describe(stmt: SqliteStatement & { [DESCRIBED]?: Described }): Described {
+  let d = stmt[DESCRIBED];
+  if (!d) {
+    const db = stmt.database;
+    d = stmt[DESCRIBED] = { info: classifySql(stmt.source), db, state: stateOf(db) };
+  }
+  return d;
+}
+
+function traceCall(tracer: Tracer, stmt: SqliteStatement, method: 'run' | 'get' | 'all', original: AnyFn, args: IArguments): unknown {
+  if (!tracer.tracing) return original.apply(stmt, args as unknown as unknown[]);
+  const { info, db, state } = describe(stmt);
+  const control = info.kind === 'transaction';
+  const wasIn = state.openedAt !== null;
   let result: unknown;
   try {
-    result = original.apply(stmt, args);
+    result = original.apply(stmt, args as unknown as unknown[]);
   } catch (error) {
     tracer.driverError(error);
-    if (info.kind === 'transaction' || wasIn) transition(tracer, db, wasIn, stmt.source);
+    // A failed statement can end the transaction (SQLite rolls back on some errors).
+    if (control || wasIn) transition(tracer, db, state, stmt.source);
     throw error;
   }
   let read = 0;
@@ -61,16 +85,18 @@ function traceCall(tracer: Tracer, stmt: SqliteStatement, method: 'run' | 'get' 
   else read = (result as unknown[]).length;
   // INSERT/UPDATE/DELETE ... RETURNING read through get()/all(): the returned rows were written.
   if (method !== 'run' && (info.kind === 'insert' || info.kind === 'update' || info.kind === 'delete')) [written, read] = [read, 0];
-  if (info.kind === 'transaction') transition(tracer, db, wasIn, stmt.source);
-  tracer.statement(info, read, written, wasIn || db.inTransaction);
+  // Only BEGIN/COMMIT/ROLLBACK change the state: SQLite is asked after those alone.
+  if (control) transition(tracer, db, state, stmt.source);
+  tracer.statement(info, read, written, wasIn || state.openedAt !== null);
   return result;
 }
 
 function patchStatement(tracer: Tracer, proto: Record<string, AnyFn>): void {
   for (const method of ['run', 'get', 'all'] as const) {
     const original = proto[method];
-    proto[method] = function (this: SqliteStatement, ...args: unknown[]) {
-      return traceCall(tracer, this, method, original, args);
+    proto[method] = function (this: SqliteStatement) {
+      // eslint-disable-next-line prefer-rest-params -- no array per call on the hottest path
+      return traceCall(tracer, this, method, original, arguments);
     };
   }
   const iterate = proto.iterate;
@@ -84,7 +110,8 @@ function patchStatement(tracer: Tracer, proto: Record<string, AnyFn>): void {
         yield row;
       }
     } finally {
-      tracer.statement(classifySql(this.source), read, 0, this.database.inTransaction);
+      const { info, state } = describe(this);
+      tracer.statement(info, read, 0, state.openedAt !== null);
     }
   };
 }
@@ -109,10 +136,9 @@ function patchDatabase(tracer: Tracer, proto: Record<string, AnyFn>): void {
       tracer.internal--;
       const parts = splitStatements(sql);
       parts.forEach((part, i) => tracer.statement(classifySql(part), 0, i === parts.length - 1 ? written : 0, wasIn || this.inTransaction));
-      transition(tracer, this, wasIn, parts.at(-1) ?? '');
+      transition(tracer, this, stateOf(this), parts.at(-1) ?? '');
     }
   };
-
 }
 
 /** Databases the script opened, to find transactions left open at exit. */
