@@ -140,3 +140,34 @@ export default async function ({ db, signal }: { db: Database.Database; signal: 
   assert.equal(r.transactions.commits, r.batches);
   assert.equal(r.transactions.openAtExit, 0);
 });
+
+test('conflicts and retries: a locked snapshot makes evolve-runtime retry the batch', async (t) => {
+  const ws = workspace(t);
+  seedSqlite(join(ws.dir, 'app.db'), 30);
+  ws.write(
+    'contended.ts',
+    `import Database from 'better-sqlite3';
+import { eachBatch, betterSqlite3Adapter } from 'evolve-runtime';
+export default async function ({ db }: { db: Database.Database }) {
+  db.pragma('busy_timeout = 0');
+  // Another writer (the application, in real life) holds the write lock for a moment.
+  const app = new Database(process.env.EVOLVE_SNAPSHOT as string);
+  app.exec('BEGIN IMMEDIATE');
+  setTimeout(() => app.exec('COMMIT'), 40);
+  const page = db.prepare('SELECT id FROM users WHERE id > ? ORDER BY id LIMIT ?');
+  const update = db.prepare('UPDATE users SET display = name WHERE id = ?');
+  await eachBatch(
+    { adapter: betterSqlite3Adapter(db), name: 'contended', size: 10, checkpoint: false, retryDelay: { baseMs: 60 },
+      fetch: (after: number | undefined, size: number) => page.all(after ?? 0, size) as { id: number }[], key: (u) => u.id },
+    (rows) => { for (const u of rows) update.run(u.id); },
+  );
+}
+`,
+  );
+  const r = await rehearse(ws, { script: 'contended.ts', snapshot: 'app.db' }).report;
+  assert.equal(r.status, 'ok', JSON.stringify(r.error));
+  assert.ok(r.conflicts >= 1, `conflicts: ${r.conflicts}`);
+  assert.equal(r.retries, r.conflicts, 'each busy error was retried');
+  assert.equal(r.batches, 3);
+  assert.equal(r.rowsWritten, 30);
+});
