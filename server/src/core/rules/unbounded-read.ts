@@ -1,7 +1,7 @@
 // unbounded-read: a whole table or collection, or a filter with no limit, loaded into memory at once
 // (`await knex('t')`, `findMany()` without `take`, `find().toArray()`, a SELECT without LIMIT).
 // On a real table it takes memory and time in proportion to the table, and the script dies with it.
-import { calleeName, forEachDescendant, lineOf, unwrap } from '../semantics/ast';
+import { calleeName, chainNames, forEachDescendant, lineOf, unwrap } from '../semantics/ast';
 import { classifyCall } from '../semantics/calls';
 import { originOf } from '../semantics/origins';
 import { ts } from '../ts';
@@ -13,7 +13,7 @@ const MATERIALIZING = new Set(['all', 'toArray', 'fetchAll']);
 /** What an `await` (or a synchronous `all()`, or a `.then` callback) receives, when it is all rows of an unbounded read. */
 function unboundedRows(node: ts.Expression): { source: ts.Node } | undefined {
   const o = originOf(node);
-  if (o.kind !== 'rows' || o.bounded || o.page || filtersByKnownKeys(o.source) || selectsByKey(o.source)) return undefined;
+  if (o.kind !== 'rows' || o.bounded || o.page || isSingleAggregate(o.source) || filtersByKnownKeys(o.source) || selectsByKey(o.source)) return undefined;
   return { source: o.source };
 }
 
@@ -58,6 +58,15 @@ function selectsByKey(read: ts.Node): boolean {
     } else if (ts.isStringLiteralLike(n) && /\bwhere\s+(\w+\.)?"?(_?id|uuid)"?\s*=\s*(\$\d+|\?|:\w+)/i.test(n.text)) found = true;
   });
   return found;
+}
+
+const AGGREGATES = new Set(['min', 'max', 'sum', 'avg', 'countDistinct', 'sumDistinct', 'avgDistinct']);
+
+/** `knex('orders').max('id')`: one row, unless grouped. */
+function isSingleAggregate(read: ts.Node): boolean {
+  if (!ts.isCallExpression(read)) return false;
+  const names = chainNames(read);
+  return names.some((n) => AGGREGATES.has(n)) && !names.some((n) => /^groupBy/.test(n));
 }
 
 function isPartOfLargerChain(call: ts.Node): boolean {
