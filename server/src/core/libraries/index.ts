@@ -109,6 +109,8 @@ export const NON_DB_CONSTRUCTORS = new Set([
   'Map', 'Set', 'WeakMap', 'WeakSet', 'URLSearchParams', 'Headers', 'FormData', 'Stripe', 'SingleBar', 'MultiBar', 'ProgressBar',
   'Bar', 'createHash', 'createHmac', 'createCipheriv', 'createDecipheriv', 'Octokit', 'Redis', 'createClient', 'LRUCache', 'EventEmitter',
   'Date', 'Array', 'Object', 'Error', 'Promise', 'Buffer', 'AbortController', 'Intl',
+  // Write accumulators whose update/set/delete only queue work until commit()/execute().
+  'batch', 'writeBatch', 'initializeUnorderedBulkOp', 'initializeOrderedBulkOp',
 ]);
 /** Receiver names that, lacking better evidence, are not databases. */
 export const NON_DB_NAMES =

@@ -4,7 +4,10 @@
 import { NON_DB_NAMES, VOCABULARY } from '../libraries';
 import { ts } from '../ts';
 import { callChain, chainNames, chainRoot, nameOfCallee, staticText, unwrap } from './ast';
+import { resolveCallee } from './functions';
+import { isServiceName, isWriteHelperName, isWriteMethodName } from './names';
 import { originOf, stringValue } from './origins';
+import { resolveIdentifier } from './scope';
 import { classifySql } from './sql';
 
 export type CallInfo =
@@ -29,10 +32,10 @@ export function isNonDbReceiver(expr: ts.Expression): boolean {
   const origin = originOf(root);
   if (origin.kind === 'non-db') return true;
   if (origin.kind === 'db' || origin.kind === 'row' || origin.kind === 'statement') return false;
-  if (ts.isIdentifier(root) && NON_DB_NAMES.test(root.text)) return true;
+  if (ts.isIdentifier(root) && (NON_DB_NAMES.test(root.text) || isServiceName(root.text))) return true;
   // this.cache.delete(key), this.stripe.customers.update(...): the field names the service.
   const names = chainNames(expr);
-  if (names[0] === 'this' && names.length > 2 && NON_DB_NAMES.test(names[1])) return true;
+  if (names[0] === 'this' && names.length > 2 && (NON_DB_NAMES.test(names[1]) || isServiceName(names[1]))) return true;
   if (ts.isCallExpression(root) || ts.isNewExpression(root)) return originOf(root).kind === 'non-db';
   return false;
 }
@@ -122,12 +125,18 @@ function classifyUncached(call: ts.CallExpression): CallInfo {
     }
   }
 
-  const writeIndex = names.findIndex((n) => VOCABULARY.writeMethods.has(n));
+  const writeIndex = names.findIndex((n) => isWriteMethodName(n));
   if (writeIndex >= 0 && (receiver || chain.length > 1)) {
     const bulk = names.some((n) => VOCABULARY.bulkWriteMethods.has(n));
     return { kind: 'write', bulk };
   }
   if (VOCABULARY.bulkWriteMethods.has(name) && receiver) return { kind: 'write', bulk: true };
+  if (!receiver && chain.length === 1 && isWriteHelperName(name) && isAwaited(call) && isUnreadableImport(call)) return { kind: 'write', bulk: false };
+  // Firestore: collection(...).where(...).get() reads every matching document.
+  if (name === 'get' && call.arguments.length === 0 && names.some((n) => n === 'collection' || n === 'collectionGroup') && !names.includes('doc')) {
+    const limited = names.some((n) => n === 'limit' || n === 'limitToLast');
+    return { kind: 'read', bounded: limited, single: false, page: names.includes('startAfter') || names.includes('offset'), cursor: false };
+  }
 
   const readIndex = names.findIndex((n, i) => isReadName(n) && (i > 0 || receiver || chain.length > 1));
   const callableRoot = chain.length > 0 && isCallableTableHandle(chain[0]);
@@ -156,6 +165,20 @@ function classifyUncached(call: ts.CallExpression): CallInfo {
   }
   const cursor = names.some((n) => VOCABULARY.cursorMethods.has(n)) && !names.includes('toArray') && !names.includes('exec') && !names.includes('lean');
   return { kind: 'read', bounded: bounded || single, single, page, cursor };
+}
+
+function isAwaited(call: ts.CallExpression): boolean {
+  const p = call.parent;
+  return ts.isAwaitExpression(p) || (ts.isArrowFunction(p) && p.body === call) || ts.isReturnStatement(p);
+}
+
+/** A call to a function imported from a module Evolve cannot read (a package, or an unresolved path alias). */
+function isUnreadableImport(call: ts.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  if (!ts.isIdentifier(callee)) return false;
+  const decl = resolveIdentifier(callee);
+  const imported = !!decl && (ts.isImportSpecifier(decl) || ts.isImportClause(decl) || (ts.isBindingElement(decl) && /\brequire\s*\(/.test(decl.parent.parent.getText())));
+  return imported && !resolveCallee(call);
 }
 
 function isReadName(n: string): boolean {
