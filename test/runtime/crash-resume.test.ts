@@ -6,9 +6,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import test from 'node:test';
-import Database from 'better-sqlite3';
 import pg from 'pg';
-import { createPgDatabase, expectedItems, seedPgUrl, seedSqlite, tempDir, type Item } from './helpers.js';
+import { createPgDatabase, expectedItems, readSqliteItems, seedPgUrl, seedSqlite, tempDir, type Item } from './helpers.js';
 
 const CHILD = join(__dirname, 'fixtures', 'backfill-child.ts');
 const ROWS = 1500; // 30 batches of 50
@@ -87,34 +86,18 @@ test('SQLite: SIGKILL at random batches, resume, repeat: same data as an uninter
   const clean = join(dir, 'clean.db');
   seedSqlite(crashed, ROWS).close();
   seedSqlite(clean, ROWS).close();
-  const readAll = async (file = crashed) => {
-    const db = new Database(file, { readonly: true });
-    try {
-      return db.prepare('SELECT * FROM items ORDER BY id').all() as Item[];
-    } finally {
-      db.close();
-    }
-  };
-  await killAtRandomBatchesThenFinish(crashed, readAll);
+  await killAtRandomBatchesThenFinish(crashed, async () => readSqliteItems(crashed));
   const uninterrupted = await runChild(clean, []);
   assert.equal(uninterrupted.code, 0, uninterrupted.stderr);
-  assert.deepEqual(await readAll(crashed), await readAll(clean));
-  assert.deepEqual(normalize(await readAll(crashed)), expectedItems(ROWS));
+  assert.deepEqual(readSqliteItems(crashed), readSqliteItems(clean));
+  assert.deepEqual(normalize(readSqliteItems(crashed)), expectedItems(ROWS));
 });
 
 test('SQLite: SIGTERM commits the batch in flight; a rerun resumes after it', async (t) => {
   const file = join(tempDir(t), 'app.db');
   seedSqlite(file, ROWS).close();
-  const readAll = async () => {
-    const db = new Database(file, { readonly: true });
-    try {
-      return db.prepare('SELECT * FROM items ORDER BY id').all() as Item[];
-    } finally {
-      db.close();
-    }
-  };
-  await stopWithSigtermThenResume(file, readAll);
-  assert.deepEqual(normalize(await readAll()), expectedItems(ROWS));
+  await stopWithSigtermThenResume(file, async () => readSqliteItems(file));
+  assert.deepEqual(normalize(readSqliteItems(file)), expectedItems(ROWS));
 });
 
 test('PostgreSQL: SIGKILL at random batches and SIGTERM, then resume: exactly-once data', async (t) => {

@@ -29,6 +29,16 @@ export function seedSqlite(file: string, count: number): Database.Database {
   return db;
 }
 
+/** Every item row, read over a fresh read-only connection (what another process would see). */
+export function readSqliteItems(file: string): Item[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare('SELECT * FROM items ORDER BY id').all() as Item[];
+  } finally {
+    db.close();
+  }
+}
+
 export interface Item {
   id: number;
   value: number;

@@ -6,11 +6,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import test from 'node:test';
-import Database from 'better-sqlite3';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { BatchFailedError, eachBatch, prismaAdapter } from '../../runtime/src/index.js';
 import { checkAdapterContract } from './adapter-contract.js';
-import { seedSqlite, tempDir, type Item } from './helpers.js';
+import { readSqliteItems, seedSqlite, tempDir } from './helpers.js';
 
 const schemaDir = join(__dirname, 'fixtures', 'prisma');
 
@@ -43,15 +42,7 @@ function open(t: test.TestContext, PrismaClient: new (options: object) => Prisma
   seedSqlite(file, 250).close();
   const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${file}` }) });
   t.after(() => prisma.$disconnect());
-  const readAll = async () => {
-    const db = new Database(file, { readonly: true });
-    try {
-      return db.prepare('SELECT * FROM items ORDER BY id').all() as Item[];
-    } finally {
-      db.close();
-    }
-  };
-  return { prisma, readAll };
+  return { prisma, readAll: async () => readSqliteItems(file) };
 }
 
 const fetchItems = async (after: number | undefined, size: number, tx: PrismaTx) =>
