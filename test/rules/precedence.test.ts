@@ -78,3 +78,19 @@ export async function main() {
 `;
   assert.deepEqual(analyse(code).map((f) => `${f.range.start.line + 1}: ${f.ruleId}`), ['3: unbounded-read', '6: floating-write']);
 });
+
+test('an explicit transaction per page left open: missing-commit, naming no-conflict-retry', () => {
+  const code = `export async function up(knex) {
+  for (;;) {
+    const page = await knex('users').whereNull('slug').limit(500);
+    if (page.length === 0) break;
+    const trx = await knex.transaction();
+    await trx('users').whereIn('id', page.map((u) => u.id)).update({ slug: 'x' });
+  }
+}
+export const config = { transaction: false };
+`;
+  const findings = analyse(code);
+  assert.deepEqual(findings.map((f) => `${f.range.start.line + 1}: ${f.ruleId}`), ['5: missing-commit']);
+  assert.deepEqual(findings[0].data?.alsoReported, ['no-conflict-retry']);
+});

@@ -49,6 +49,12 @@ function isRetried(node: ts.Node): boolean {
   return false;
 }
 
+function enclosingStatement(node: ts.Node): ts.Node {
+  let n = node;
+  while (n.parent && !ts.isExpressionStatement(n) && !ts.isVariableStatement(n) && !ts.isBlock(n.parent) && !ts.isSourceFile(n.parent)) n = n.parent;
+  return n;
+}
+
 function importLine(sf: ts.SourceFile): { at: number; text: string } | undefined {
   if (/\bretryOnConflict\b/.test(sf.text)) return undefined;
   const imports = sf.statements.filter(ts.isImportDeclaration);
@@ -103,7 +109,8 @@ export const noConflictRetry: Rule = {
                 messageId: 'noRetry',
                 data: { loopLine: lineOf(loop.node) },
                 related: [{ node: loop.node, message: 'The loop that opens one transaction per batch.' }],
-                subjects: [n],
+                // The statement too: missing-commit reports an explicit transaction on its statement.
+                subjects: [n, enclosingStatement(n)],
                 suggestions: run.callback ? wrapInRetry(n) : [],
                 facts: { explicit: !run.callback },
               });
