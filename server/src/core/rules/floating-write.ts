@@ -12,12 +12,25 @@ import { inlineCallback, isAsyncFunction, sequentialLoopFix } from './loop-fixes
 import { docsUrl, type Rule } from './rule';
 
 const PROMISE_CHAIN = new Set(['then', 'catch', 'finally']);
+const HANDLE_NAMES = /^(knex|db|database|pool|client|conn|connection|sequelize|dataSource|mongoose|sql)$/i;
 
 /** Writes through a synchronous driver return their result: nothing floats. */
 function isSynchronous(call: ts.CallExpression | ts.TaggedTemplateExpression): boolean {
   const root = chainRoot(ts.isCallExpression(call) ? call.expression : call.tag);
   const o = originOf(root);
   return o.kind === 'statement' || (o.kind === 'db' && !!o.library && VOCABULARY.synchronousLibraries.has(o.library));
+}
+
+/** `knex.destroy()` closes the connection pool: no arguments, called on the handle itself, not on a row or model. */
+function isTeardown(call: ts.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  return (
+    call.arguments.length === 0 &&
+    ts.isPropertyAccessExpression(callee) &&
+    ts.isIdentifier(callee.expression) &&
+    /^(destroy|end|close)$/.test(callee.name.text) &&
+    (originOf(callee.expression).kind === 'db' || HANDLE_NAMES.test(callee.expression.text))
+  );
 }
 
 /** The write a statement starts and drops: `knex('t').update(x);`, `save(row).catch(log);`, `helper(row);`. */
@@ -27,7 +40,7 @@ function droppedWrite(expr: ts.Expression): ts.CallExpression | ts.TaggedTemplat
   while (ts.isCallExpression(e) && PROMISE_CHAIN.has(calleeName(e) ?? '') && ts.isPropertyAccessExpression(e.expression)) e = e.expression.expression;
   if (ts.isTaggedTemplateExpression(e)) return classifyTaggedTemplate(e).kind === 'write' && !isSynchronous(e) ? e : undefined;
   if (!ts.isCallExpression(e)) return undefined;
-  if (classifyCall(e).kind === 'write') return isSynchronous(e) ? undefined : e;
+  if (classifyCall(e).kind === 'write') return isSynchronous(e) || isTeardown(e) ? undefined : e;
   const fn = resolveCallee(e);
   return fn && isAsyncFunction(fn) && summaryOf(fn).write ? e : undefined;
 }
