@@ -84,6 +84,7 @@ async function main() {
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
+    'editor.stickyScroll.enabled': false,
   }));
   const cs = await startCodeServer(env, ['--user-data-dir', join(RUN, 'ui-profile'), '--extensions-dir', extensionsDir, uiWorkspace], join(RUN, 'code-server-ui.log'));
   try {

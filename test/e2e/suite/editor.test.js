@@ -11,13 +11,14 @@ const FLAG = 'migrations/20240201000000_flag_accounts.js';
 const DOCS = 'https://github.com/evolve-migrations/evolve/blob/main/docs/rules/unbatched-loop.md';
 
 const workspaceUri = (rel) => vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, rel);
-const evolveDiagnostics = (uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'evolve');
+/** Evolve's diagnostics of one rule (other rules may report on the same code). */
+const evolveDiagnostics = (uri, rule) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'evolve' && d.code?.value === rule);
 
-/** Resolves with the file's evolve diagnostics once `accept` holds for them (now or after a change event). */
-function diagnosticsWhen(uri, accept) {
+/** Resolves with the file's diagnostics of `rule` once `accept` holds for them (now or after a change event). */
+function diagnosticsWhen(uri, rule, accept) {
   return new Promise((resolve) => {
     const check = () => {
-      const found = evolveDiagnostics(uri);
+      const found = evolveDiagnostics(uri, rule);
       if (!accept(found)) return false;
       subscription?.dispose();
       resolve(found);
@@ -48,7 +49,7 @@ describe('Evolve in VS Code', () => {
   });
 
   it('reports a script nobody opened (workspace scan)', async () => {
-    const [finding] = await diagnosticsWhen(workspaceUri(SLUGS), (d) => d.length === 1);
+    const [finding] = await diagnosticsWhen(workspaceUri(SLUGS), 'unbatched-loop', (d) => d.length === 1);
     assert.equal(finding.code.value, 'unbatched-loop');
   });
 
@@ -56,7 +57,7 @@ describe('Evolve in VS Code', () => {
     const uri = workspaceUri(TRIM);
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
-    const [finding, ...rest] = await diagnosticsWhen(uri, (d) => d.length > 0);
+    const [finding, ...rest] = await diagnosticsWhen(uri, 'unbatched-loop', (d) => d.length > 0);
     assert.equal(rest.length, 0);
     assert.equal(finding.severity, vscode.DiagnosticSeverity.Warning);
     assert.equal(finding.code.value, 'unbatched-loop');
@@ -68,7 +69,7 @@ describe('Evolve in VS Code', () => {
     const uri = workspaceUri(TRIM);
     const doc = await vscode.workspace.openTextDocument(uri);
     const before = doc.getText();
-    const [finding] = await diagnosticsWhen(uri, (d) => d.length > 0);
+    const [finding] = await diagnosticsWhen(uri, 'unbatched-loop', (d) => d.length > 0);
     const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, finding.range, vscode.CodeActionKind.QuickFix.value);
     const titles = actions.map((a) => a.title);
     assert.ok(titles.includes('Show documentation for evolve rule unbatched-loop'), JSON.stringify(titles));
@@ -79,7 +80,7 @@ describe('Evolve in VS Code', () => {
       doc.getText(),
       before.replace('  for (const u of users) {', '  // evolve-disable-next-line unbatched-loop -- reason\n  for (const u of users) {'),
     );
-    await diagnosticsWhen(uri, (d) => d.length === 0);
+    await diagnosticsWhen(uri, 'unbatched-loop', (d) => d.length === 0);
   });
 
   it("applies missing-commit's suggestion: commit the transaction the function leaves open", async () => {
@@ -87,7 +88,7 @@ describe('Evolve in VS Code', () => {
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
     const before = doc.getText();
-    const [finding] = await diagnosticsWhen(uri, (d) => d.some((x) => x.code.value === 'missing-commit'));
+    const [finding] = await diagnosticsWhen(uri, 'missing-commit', (d) => d.length > 0);
     const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, finding.range, vscode.CodeActionKind.QuickFix.value);
     const commit = actions.find((a) => a.title === 'Commit `trx` on every path that leaves it open');
     assert.ok(commit?.edit, JSON.stringify(actions.map((a) => a.title)));
@@ -95,13 +96,13 @@ describe('Evolve in VS Code', () => {
     assert.ok(await vscode.workspace.applyEdit(commit.edit));
     assert.equal(doc.getText(), before.replace('update({ migrated: true });\n};', 'update({ migrated: true });\n  await trx.commit();\n};'));
     // The open transaction is reported no more (a missing rollback may be, which is another finding).
-    await diagnosticsWhen(uri, (d) => !d.some((x) => x.message.startsWith('Missing commit')));
+    await diagnosticsWhen(uri, 'missing-commit', (d) => !d.some((x) => x.message.startsWith('Missing commit')));
   });
 
   it('reloads evolve.config.json when it changes: severities follow', async () => {
     const config = workspaceUri('evolve.config.json');
     fs.writeFileSync(config.fsPath, JSON.stringify({ rules: { 'unbatched-loop': 'error' } }, null, 2));
-    const [finding] = await diagnosticsWhen(workspaceUri(SLUGS), (d) => d.length === 1 && d[0].severity === vscode.DiagnosticSeverity.Error);
+    const [finding] = await diagnosticsWhen(workspaceUri(SLUGS), 'unbatched-loop', (d) => d.length === 1 && d[0].severity === vscode.DiagnosticSeverity.Error);
     assert.equal(finding.code.value, 'unbatched-loop');
   });
 });
