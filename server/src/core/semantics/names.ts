@@ -18,7 +18,7 @@ export function isWriteHelperName(name: string): boolean {
   return HELPER_WRITE_PREFIX.test(name) && !NOT_WRITES.has(name);
 }
 
-const SERVICE_WORDS = new Set(['s3', 'sqs', 'sns', 'stripe', 'http', 'https', 'slack', 'github', 'octokit', 'webhook', 'webhooks', 'analytics', 'posthog', 'segment', 'sentry', 'logger', 'redis', 'cache', 'mailer', 'sendgrid', 'twilio', 'openai', 'axios', 'progress', 'spinner', 'hasher', 'emitter', 'queue']);
+const SERVICE_WORDS = new Set(['s3', 'sqs', 'sns', 'stripe', 'http', 'https', 'slack', 'github', 'octokit', 'webhook', 'webhooks', 'analytics', 'posthog', 'segment', 'sentry', 'logger', 'redis', 'cache', 'mailer', 'sendgrid', 'twilio', 'openai', 'axios', 'progress', 'spinner', 'hasher', 'emitter', 'queue', 'billing', 'payment', 'payments', 'api', 'crm', 'hubspot', 'intercom', 'salesforce', 'zendesk', 'shopify', 'paypal', 'braintree', 'algolia', 'elasticsearch', 'typesense', 'meilisearch']);
 const DATA_WORDS = new Set(['repo', 'repository', 'model', 'models', 'collection', 'db', 'dao', 'table', 'prisma', 'knex', 'orm', 'entity', 'store']);
 
 /** `s3Client`, `stripeApi`, `this.cacheService`: a receiver whose name says it is a service, not a database. */

@@ -8,6 +8,7 @@ import { classifyCall, classifyTaggedTemplate } from './calls';
 import { UNKNOWN, type Origin } from './context';
 import { exportedDeclaration, paramArgumentOrigins, resolveCallee, summaryOf } from './functions';
 import { assignmentsTo, resolveIdentifier, type Declaration } from './scope';
+import { isServiceName } from './names';
 import { classifySql } from './sql';
 
 const cache = new WeakMap<ts.Node, Origin>();
@@ -18,6 +19,7 @@ const HANDLE_PARAM =
 const ROW_TRANSFORMS = new Set(['map', 'filter', 'flatMap', 'sort', 'reverse', 'concat', 'flat', 'toSorted', 'toReversed', 'slice', 'values', 'keys', 'entries', 'lean', 'exec', 'toArray']);
 const COLLECTION_FUNCTIONS = /^(uniq|uniqBy|sortBy|orderBy|filter|map|compact|flatten|flattenDeep|groupBy|values|keys|entries|from|partition|shuffle|reject|difference|differenceBy|intersection|union|unionBy|keyBy|toPairs)$/;
 const CHUNK_FUNCTIONS = /^(chunk|chunks|chunkArray|splitEvery|inChunks|toChunks|batches|chunkify|partitionInto)$/;
+const BUILDER_METHODS = /^(where\w*|orWhere\w*|andWhere\w*|orderBy\w*|select|columns?|leftJoin|innerJoin|rightJoin|fullOuterJoin|groupBy|having|distinct|from|modify|clone|populate|sort|skip|offset|limit|take|forUpdate|forShare|returning|with|batchSize|hint|project|collation|allowDiskUse|timeout)$/;
 const DB_ACCESSORS = new Set(['collection', 'getRepository', 'getCustomRepository', 'getTreeRepository', 'getMongoRepository', 'model', 'models', 'table', 'withSchema', 'getCollection', 'useDb', 'db', 'manager', 'createQueryRunner', 'connect', 'getConnection', 'acquire']);
 
 /** True for rows or cursors from a read the script does not bound. */
@@ -61,7 +63,7 @@ function compute(node: ts.Node): Origin {
   if (ts.isCallExpression(node)) return originOfCall(node);
   if (ts.isNewExpression(node)) {
     const name = nameOfCallee(node.expression) ?? '';
-    if (NON_DB_CONSTRUCTORS.has(name)) return { kind: 'non-db' };
+    if (NON_DB_CONSTRUCTORS.has(name) || isServiceName(name)) return { kind: 'non-db' };
     const lib = VOCABULARY.constructors.get(name);
     return lib ? { kind: 'db', library: lib } : UNKNOWN;
   }
@@ -234,6 +236,11 @@ function originOfCall(call: ts.CallExpression): Origin {
     if (ROW_TRANSFORMS.has(name)) {
       if (name === 'slice' && r.kind === 'rows') return sliceOrigin(call, r);
       if (r.kind === 'rows' || r.kind === 'cursor' || r.kind === 'fixed' || r.kind === 'chunks' || r.kind === 'non-db') return r;
+    }
+    // A query builder returned by a helper, refined further: `ordersWithoutTotals(knex).orderBy('id')`.
+    if ((r.kind === 'rows' || r.kind === 'cursor') && (BUILDER_METHODS.test(name) || (name === 'join' && call.arguments.length >= 2))) {
+      if (VOCABULARY.limitMethods.has(name) && call.arguments[0] && !/^(0|Infinity|null|undefined)$/.test(call.arguments[0].getText())) return { ...r, bounded: true };
+      return r;
     }
     if (r.kind === 'db' && DB_ACCESSORS.has(name)) return r;
     if (r.kind === 'non-db') return r;
