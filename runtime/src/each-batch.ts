@@ -67,6 +67,11 @@ export interface EachBatchSummary<Key> {
 
 export type BatchBody<Row, Key, Tx> = (rows: Row[], tx: Tx, info: BatchInfo<Key>) => unknown;
 
+/** Primitive keys compare directly; composite and Date keys by their stored form. */
+function sameKey(a: unknown, b: unknown): boolean {
+  return typeof a === 'object' && a !== null ? encodeKey(a) === encodeKey(b) : Object.is(a, b);
+}
+
 function checkOptions(options: EachBatchOptions<unknown, unknown, unknown>): number {
   const missing = (['adapter', 'name', 'fetch', 'key'] as const).filter((k) => !options?.[k]);
   if (missing.length) throw new TypeError(`evolve-runtime: eachBatch needs options.${missing.join(', options.')}.`);
@@ -114,7 +119,7 @@ export async function eachBatch<Row, Key, Tx>(options: EachBatchOptions<Row, Key
           const firstKey = options.key(page[0]);
           const lastKey = options.key(page[page.length - 1]);
           Object.assign(failed, { firstKey, lastKey });
-          if (after !== undefined && encodeKey(lastKey) === encodeKey(after)) {
+          if (after !== undefined && sameKey(lastKey, after)) {
             throw new Error(`options.fetch returned rows that do not advance past key ${encodeKey(after)}: it must return rows with key > after, ordered by key`);
           }
           await body(page, tx, { batch, after, firstKey, lastKey, attempt, signal: stop.signal });
