@@ -7,9 +7,9 @@ import { chromium } from 'playwright-core';
 async function openFile(page, name, expected) {
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 20000 });
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 60000 });
   await page.keyboard.press('Enter');
-  await page.locator('.monaco-editor .view-lines', { hasText: expected }).waitFor({ timeout: 20000 });
+  await page.locator('.monaco-editor .view-lines', { hasText: expected }).waitFor({ timeout: 60000 });
 }
 
 /**
@@ -20,10 +20,10 @@ async function openQuickFixMenu(page, line, column) {
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').fill(`:${line}:${column}`);
   await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10000 });
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 30000 });
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.waitFor({ state: 'visible', timeout: 30000 });
   await input.fill('>Quick Fix...');
   // Click the row rather than pressing Enter: Enter can hit a stale (unfiltered) focused row.
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Quick Fix...' }).first().click();
@@ -59,24 +59,24 @@ export async function runUiChecks({ url, shotsDir, failureDir, chromiumPath = '/
     await check('lists findings of opened and unopened scripts in the Problems panel', async () => {
       await page.keyboard.press('Control+Shift+M');
       const rows = page.locator('.markers-panel .monaco-list-row');
-      await rows.filter({ hasText: 'unbatched-loop' }).first().waitFor({ timeout: 20000 });
-      await rows.filter({ hasText: '20240102000000_backfill_slugs.js' }).first().waitFor({ timeout: 20000 });
+      await rows.filter({ hasText: 'unbatched-loop' }).first().waitFor({ timeout: 60000 });
+      await rows.filter({ hasText: '20240102000000_backfill_slugs.js' }).first().waitFor({ timeout: 60000 });
       await page.screenshot({ path: `${shotsDir}/problems-panel.png` });
     });
     await check('shows the findings count in the status bar', async () => {
-      await page.locator('.statusbar-item', { hasText: /Evolve: \d+/ }).first().waitFor({ timeout: 20000 });
+      await page.locator('.statusbar-item', { hasText: /Evolve: \d+/ }).first().waitFor({ timeout: 60000 });
     });
     await check('offers the generic quick fixes on the unbatched loop', async () => {
       await openQuickFixMenu(page, 5, 5); // `for (const u of users) {`
       const menu = page.locator('.action-widget');
-      await menu.filter({ hasText: 'Disable evolve rule unbatched-loop for this line' }).first().waitFor({ timeout: 20000 });
+      await menu.filter({ hasText: 'Disable evolve rule unbatched-loop for this line' }).first().waitFor({ timeout: 60000 });
       await menu.filter({ hasText: 'Show documentation for evolve rule unbatched-loop' }).first().waitFor({ timeout: 5000 });
       await page.keyboard.press('Escape');
     });
     await check("offers missing-commit's rewrite on an open transaction", async () => {
       await openFile(page, '20240201000000_flag_accounts', 'knex.transaction()');
       await openQuickFixMenu(page, 2, 5); // `const trx = await knex.transaction();`
-      await page.locator('.action-widget', { hasText: 'Commit `trx` on every path that leaves it open' }).first().waitFor({ timeout: 20000 });
+      await page.locator('.action-widget', { hasText: 'Commit `trx` on every path that leaves it open' }).first().waitFor({ timeout: 60000 });
       await page.screenshot({ path: `${shotsDir}/quick-fix-menu.png` });
       await page.keyboard.press('Escape');
     });
