@@ -33,10 +33,11 @@ const roundBrace: Rule = { name: 'meta.brace.round.ts' };
 const templateBegin: Rule = { name: 'string.template.ts punctuation.definition.string.template.begin.ts' };
 const templateEnd = { '0': { name: 'string.template.ts punctuation.definition.string.template.end.ts' } };
 
-function call(names: string, firstString: string, firstArgument: string, comment: string): Rule {
+const CALL_START = "A match may start at a '.' (knex(...).whereRaw(...), getClient().query(...)) so that it starts where the host grammar's call rule would: matching later, inside that rule, would leave the rule open.";
+
+function call(name: string, firstString: string, firstArgument: string): Rule {
   return {
-    comment: `${comment}. The match may start at a '.' (knex(...).whereRaw(...), getClient().query(...)) so that it starts where the host grammar's call rule would: matching later, inside that rule, would leave the rule open.`,
-    begin: R`(?<![\w$#])` + CALL_CHAIN + '(' + names + R`)\s*` + TYPE_ARGUMENTS + R`\s*(\()\s*(?=` + firstArgument + '|$)',
+    begin: R`(?<![\w$#])` + CALL_CHAIN + '(' + name + R`)\s*` + TYPE_ARGUMENTS + R`\s*(\()\s*(?=` + firstArgument + '|$)',
     beginCaptures: { '1': chainCaptures, '2': { name: 'meta.function-call.ts entity.name.function.ts' }, '3': typeArgumentCaptures, '4': roundBrace },
     end: R`\)`,
     endCaptures: { '0': roundBrace },
@@ -67,6 +68,21 @@ function sqlTemplate(begin: string, beginGroup: string): Rule {
   return { begin, beginCaptures: { [beginGroup]: templateBegin }, end: '`', endCaptures: templateEnd, contentName: 'meta.embedded.block.sql', patterns: [{ include: '#sql-template-content' }] };
 }
 
+/** A tag rule; `name` holds capture groups 2 on (1 is the chain), then come the type arguments and the backtick. */
+function tag(name: string, nameCaptures: Record<string, Rule>): Rule {
+  const groups = Object.keys(nameCaptures).length + 1;
+  return {
+    ...sqlTemplate(R`(?<![\w$#.])` + TAG_CHAIN + name + R`\s*` + TYPE_ARGUMENTS + R`\s*(` + '`)', String(groups + 2)),
+    beginCaptures: { '1': chainCaptures, ...nameCaptures, [groups + 1]: typeArgumentCaptures, [groups + 2]: templateBegin },
+  };
+}
+
+// One rule per name, each with a literal Oniguruma can search for: an alternation of names makes it try
+// the pattern at every position of every line, which made tokenizing TS files half again as slow.
+// (The lookahead gives the knex builders' alternation its literal.)
+const RAW_SQL_CALLS = ['raw', R`(?=[a-zA-Z]*Raw\b)(?:(?:or|and)?[wW]here|(?:or)?[hH]aving|join|orderBy|groupBy|from)Raw`, R`\$(?:query|execute)RawUnsafe`, 'unsafe'];
+const KEYWORD_SQL_CALLS = ['query', 'prepare', 'exec(?:ute)?', 'run'];
+
 export function sqlInjectionGrammar(): Rule {
   return {
     $schema: 'https://raw.githubusercontent.com/martinring/tmlanguage/master/tmlanguage.json',
@@ -77,15 +93,14 @@ export function sqlInjectionGrammar(): Rule {
     repository: {
       'tagged-template': {
         comment: "sql`...`, db.sql`...`, Prisma.sql`...`, sql.unsafe`...`, sql.fragment`...`, sql<Row>`...`, prisma.$queryRaw`...`, tx.$executeRaw`...`. The match starts where the member chain starts and never right after a '.' (getClient().$queryRaw`...`, rows[0].sql`...` stay plain templates): there the host grammar has already opened its template-call rule, and taking its template away would leave that rule open for the rest of the file.",
-        ...sqlTemplate(R`(?<![\w$#.])` + TAG_CHAIN + R`(sql|\$queryRaw|\$executeRaw)(?:\s*(\.)\s*(unsafe|fragment))?\s*` + TYPE_ARGUMENTS + R`\s*(` + '`)', '6'),
-        beginCaptures: {
-          '1': chainCaptures,
-          '2': { name: 'entity.name.function.tagged-template.ts' },
-          '3': { name: 'punctuation.accessor.ts' },
-          '4': { name: 'entity.name.function.tagged-template.ts' },
-          '5': typeArgumentCaptures,
-          '6': templateBegin,
-        },
+        patterns: [
+          tag(R`(sql)(?:\s*(\.)\s*(unsafe|fragment))?`, {
+            '2': { name: 'entity.name.function.tagged-template.ts' },
+            '3': { name: 'punctuation.accessor.ts' },
+            '4': { name: 'entity.name.function.tagged-template.ts' },
+          }),
+          tag(R`(\$(?:query|execute)Raw)`, { '2': { name: 'entity.name.function.tagged-template.ts' } }),
+        ],
       },
       'typed-tagged-template': {
         comment: "Slonik: sql.type(schema)`...`, sql.typeAlias('name')`...` (the call and the template on one line)",
@@ -97,18 +112,14 @@ export function sqlInjectionGrammar(): Rule {
           sqlTemplate('`', '0'),
         ],
       },
-      'call-raw-sql': call(
-        R`raw|(?:(?:or|and)?[wW]here|(?:or)?[hH]aving|join|orderBy|groupBy|from)Raw|\$queryRawUnsafe|\$executeRawUnsafe|unsafe`,
-        'first-string-sql',
-        ANY_STRING,
-        "APIs whose first argument is always SQL: knex.raw('...') and knex's whereRaw, orWhereRaw, havingRaw, joinRaw, orderByRaw, groupByRaw, fromRaw, prisma.$queryRawUnsafe('...'), sql.unsafe('...')",
-      ),
-      'call-sql-if-keyword': call(
-        'query|prepare|exec|execute|run',
-        'first-string-sql-if-keyword',
-        KEYWORD_STRING,
-        "query('SELECT ...'), prepare(...), exec(...), execute(...), run(...): SQL only when the string starts with a SQL keyword (or is a template whose text starts on the next line)",
-      ),
+      'call-raw-sql': {
+        comment: `APIs whose first argument is always SQL: knex.raw('...') and knex's whereRaw, orWhereRaw, havingRaw, joinRaw, orderByRaw, groupByRaw, fromRaw, prisma.$queryRawUnsafe('...'), sql.unsafe('...'). ${CALL_START}`,
+        patterns: RAW_SQL_CALLS.map((name) => call(name, 'first-string-sql', ANY_STRING)),
+      },
+      'call-sql-if-keyword': {
+        comment: `query('SELECT ...'), prepare(...), exec(...), execute(...), run(...): SQL only when the string starts with a SQL keyword (or is a template whose next line does). ${CALL_START}`,
+        patterns: KEYWORD_SQL_CALLS.map((name) => call(name, 'first-string-sql-if-keyword', KEYWORD_STRING)),
+      },
       'first-string-sql': firstString(ANY_STRING, [{ include: '#sql-strings' }], "The first argument, when a string, is SQL (\\G: right after the '(', or at the next line's start when the '(' ends its line)"),
       'first-string-sql-if-keyword': firstString(
         KEYWORD_STRING,
