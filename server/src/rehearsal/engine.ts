@@ -193,9 +193,8 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
       (child.stdin as Writable).destroy();
       let final: RehearsalReport = report ?? emptyReport(script, start, stopReason ?? 'failed', describeExit(nodePath, spawnError, code, signal, stopReason, stderrTail), progress);
       if (report && stopReason && final.status === 'failed') final = { ...final, status: stopReason };
-      if (options.keep && final.snapshot.path) markKept(workDir);
-      else removeWorkDir(workDir);
-      resolveDone(applyThresholds(final, maxTransactionMs));
+      const cleanup = options.keep && final.snapshot.path ? Promise.resolve(markKept(workDir)) : removeWorkDir(workDir);
+      void cleanup.then(() => resolveDone(applyThresholds(final, maxTransactionMs)));
     });
   });
   return { workDir, child, cancel: () => stop('cancelled'), done };

@@ -1,6 +1,7 @@
 // The private folder (0700) each rehearsal keeps its bundle and snapshot in, and the sweep that
 // removes folders left behind by runs whose process crashed.
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const PREFIX = 'evolve-rehearsal-';
@@ -73,6 +74,11 @@ export function sweepLeftovers(tempRoot: string): string[] {
   return removed;
 }
 
-export function removeWorkDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
+/** Removes a work folder without blocking the event loop (a PGlite copy has a thousand files). */
+export async function removeWorkDir(dir: string): Promise<void> {
+  try {
+    await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+  } catch {
+    /* left for the next sweep */
+  }
 }
