@@ -4,6 +4,7 @@
 import { VOCABULARY } from '../libraries';
 import { calleeName, chainRoot, enclosingFunction, forEachDescendant, lineOf, unwrap } from '../semantics/ast';
 import { classifyCall, classifyTaggedTemplate } from '../semantics/calls';
+import { schemaChangeOf } from '../semantics/ddl';
 import { firstWrite, resolveCallee, summaryOf } from '../semantics/functions';
 import { originOf } from '../semantics/origins';
 import { ts } from '../ts';
@@ -45,6 +46,14 @@ function droppedWrite(expr: ts.Expression): ts.CallExpression | ts.TaggedTemplat
   return fn && isAsyncFunction(fn) && summaryOf(fn).write ? e : undefined;
 }
 
+/**
+ * A schema change nobody waits for: in any function, since a migration function that neither awaits nor
+ * returns `knex.schema.alterTable(...)` ends before it runs (a lazy schema builder never runs at all).
+ */
+function droppedSchemaChange(expr: ts.CallExpression | ts.TaggedTemplateExpression): ts.Node | undefined {
+  return schemaChangeOf(expr) && !isSynchronous(expr) ? expr : undefined;
+}
+
 function addAwait(statement: ts.ExpressionStatement): CodeFix[] {
   const start = statement.expression.getStart();
   return [{ title: 'Await the write (the script then waits for it and sees its errors)', edits: [{ start, end: start, newText: 'await ' }], preservesBehaviour: false }];
@@ -64,6 +73,9 @@ export const floatingWrite: Rule = {
       droppedMap:
         'The promises this `{method}` returns are dropped, so the write at line {writeLine} floats: the script or its transaction can finish before it happens, and its errors are never caught. ' +
         'Await the writes: `for...of` with `await`, or `await` them in batches.',
+      schemaNotAwaited:
+        'This schema change is never awaited or returned: the migration can finish, and the next one start, before it runs; its errors are never caught; and a lazy schema builder never runs at all. ' +
+        'Add `await` (or return it).',
       notAwaited:
         "This write's promise is never awaited: the script or its transaction can finish before it happens, its errors are never caught, and a lazy query builder never runs at all. " +
         'Add `await`.',
@@ -94,7 +106,14 @@ export const floatingWrite: Rule = {
           });
           return;
         }
-        if (awaited || !isAsyncFunction(enclosingFunction(n))) return;
+        if (awaited) return;
+        const async = isAsyncFunction(enclosingFunction(n));
+        const schema = ts.isCallExpression(expr) || ts.isTaggedTemplateExpression(expr) ? droppedSchemaChange(expr) : undefined;
+        if (schema) {
+          context.report({ node: n.expression, messageId: 'schemaNotAwaited', suggestions: async ? addAwait(n) : [], facts: { case: 'schemaNotAwaited' } });
+          return;
+        }
+        if (!async) return;
         const write = droppedWrite(n.expression);
         if (!write) return;
         context.report({ node: n.expression, messageId: 'notAwaited', suggestions: addAwait(n), facts: { case: 'notAwaited' } });

@@ -2,36 +2,18 @@
 // same transaction (the runner's per-file transaction, or one callback transaction). The DDL's lock
 // (ACCESS EXCLUSIVE on PostgreSQL) is held until the backfill commits, so the live site waits on the
 // table for the whole backfill. Creating a new table is left out: nobody else uses it yet.
-import { VOCABULARY } from '../libraries';
-import { chainNames, forEachDescendant, isFunctionLike, lineOf, nameOfCallee, staticText } from '../semantics/ast';
+import { forEachDescendant, isFunctionLike, lineOf, nameOfCallee } from '../semantics/ast';
 import { classifyCall, classifyTaggedTemplate } from '../semantics/calls';
+import { schemaChangeOf } from '../semantics/ddl';
 import { resolveCallee, summaryOf } from '../semantics/functions';
-import { stringValue } from '../semantics/origins';
-import { classifySql } from '../semantics/sql';
 import { enclosingCallbackTransaction } from '../semantics/transactions';
 import { ts } from '../ts';
 import { docsUrl, type Rule } from './rule';
 
-const NEW_OBJECT = /^(createTable|createTableIfNotExists|createView|createType|createSchema)$/;
-/** Builder methods that only make sense on a schema builder (`knex.schema.table`, `db.schema.alterTable`). */
-const SCHEMA_ONLY = new Set(['table', 'createIndex', 'dropIndex']);
-
-/** Whether a call or template changes an existing table's schema. */
+/** Whether a call or template changes an existing table's schema (`CREATE INDEX CONCURRENTLY` cannot run in a transaction). */
 function changesSchema(n: ts.CallExpression | ts.TaggedTemplateExpression): boolean {
-  if (ts.isTaggedTemplateExpression(n)) return isAlteringSql(staticText(n.template));
-  const name = nameOfCallee(n.expression) ?? '';
-  if (VOCABULARY.ddlMethods.has(name) && !NEW_OBJECT.test(name)) {
-    const names = chainNames(n.expression);
-    if (!SCHEMA_ONLY.has(name) || names.includes('schema')) return names.length > 1;
-  }
-  const arg = n.arguments[0];
-  if (!arg || !(VOCABULARY.sqlMethods.has(name) || /query|exec|raw|sql/i.test(name))) return false;
-  return isAlteringSql(stringValue(arg) ?? staticText(arg));
-}
-
-function isAlteringSql(sql: string | undefined): boolean {
-  if (!sql || classifySql(sql)?.kind !== 'ddl') return false;
-  return !/^\s*create\s+(table|view|type|schema|(or\s+replace\s+)?function|sequence|extension)\b/i.test(sql) && !/\bconcurrently\b/i.test(sql);
+  const change = schemaChangeOf(n);
+  return change?.change === 'alter' && !/\bconcurrently\b/i.test(change.sql ?? '');
 }
 
 function writesData(n: ts.CallExpression | ts.TaggedTemplateExpression): boolean {
@@ -41,14 +23,17 @@ function writesData(n: ts.CallExpression | ts.TaggedTemplateExpression): boolean
   return !!fn && !!summaryOf(fn).write;
 }
 
-/** The transaction a statement runs in: a callback transaction, or the migration function the runner wraps. */
+/**
+ * The transaction a statement runs in: the migration function the runner wraps (a callback transaction
+ * inside it is only a savepoint of the runner's), else a callback transaction.
+ */
 function transactionScope(n: ts.Node, runnerWraps: boolean): ts.Node | undefined {
-  const tx = enclosingCallbackTransaction(n);
-  if (tx) return tx.node;
-  if (!runnerWraps) return undefined;
-  let outermost: ts.Node | undefined;
-  for (let p: ts.Node | undefined = n.parent; p; p = p.parent) if (isFunctionLike(p)) outermost = p;
-  return outermost;
+  if (runnerWraps) {
+    let outermost: ts.Node | undefined;
+    for (let p: ts.Node | undefined = n.parent; p; p = p.parent) if (isFunctionLike(p)) outermost = p;
+    return outermost;
+  }
+  return enclosingCallbackTransaction(n)?.node;
 }
 
 export const schemaAndDataInOneTransaction: Rule = {
