@@ -31,6 +31,27 @@ run('unbounded-concurrency', {
       errors: [{ messageId: 'allAtOnce', line: 7, suggestions: [] }],
     },
     {
+      name: 'knex: promises pushed per chunk, then Promise.all',
+      filename: 'scripts/pushed.ts',
+      code: `import { chunk } from 'lodash';\nexport async function run(knex) {\n  const rows = await knex('events').whereNull('archived_at').select('id');\n  const writes = [];\n  for (const ids of chunk(rows.map((r) => r.id), 1000)) {\n    writes.push(knex('events').whereIn('id', ids).update({ archived_at: knex.fn.now() }));\n  }\n  await Promise.all(writes);\n}\n`,
+      errors: [{ messageId: 'allAtOnce', line: 8, suggestions: [] }],
+    },
+    {
+      name: 'with unbatched-loop off, Promise.all over every row is reported here',
+      filename: 'scripts/rows.ts',
+      config: (c) => {
+        c.rules['unbatched-loop'] = 'off';
+      },
+      code: prismaMain(`  const users = await prisma.user.findMany({ where: { emailVerified: null } });\n  await Promise.all(users.map(async (u) => {\n    await prisma.user.update({ where: { id: u.id }, data: { emailVerified: u.createdAt } });\n  }));`),
+      errors: [
+        {
+          messageId: 'allAtOnce',
+          line: 5,
+          suggestions: [{ output: prismaMain(`  const users = await prisma.user.findMany({ where: { emailVerified: null } });\n  for (const u of users) {\n    await prisma.user.update({ where: { id: u.id }, data: { emailVerified: u.createdAt } });\n  }`) }],
+        },
+      ],
+    },
+    {
       name: 'mongodb: batches of a whole collection, one bulkWrite each, all at once',
       filename: 'migrations/bulk.ts',
       code: `import { chunk } from 'lodash';\nexport async function up(db) {\n  const docs = await db.collection('sessions').find({}).toArray();\n  await Promise.all(\n    chunk(docs, 1000).map(async (batch) => {\n      await db.collection('sessions').bulkWrite(batch.map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $set: { idp: 'x' } } } })));\n    }),\n  );\n}\n`,
