@@ -1,7 +1,7 @@
 // unbounded-read: a whole table or collection, or a filter with no limit, loaded into memory at once
 // (`await knex('t')`, `findMany()` without `take`, `find().toArray()`, a SELECT without LIMIT).
 // On a real table it takes memory and time in proportion to the table, and the script dies with it.
-import { calleeName, chainNames, forEachDescendant, lineOf, unwrap } from '../semantics/ast';
+import { calleeName, chainNames, forEachDescendant, lineOf, staticText, unwrap } from '../semantics/ast';
 import { classifyCall } from '../semantics/calls';
 import { originOf } from '../semantics/origins';
 import { ts } from '../ts';
@@ -31,7 +31,7 @@ function filtersByKnownKeys(read: ts.Node): boolean {
     if (found || isShapeOption(n)) return 'skip';
     if (ts.isPropertyAssignment(n) && (ts.isIdentifier(n.name) || ts.isStringLiteral(n.name)) && /^\$?in$/.test(n.name.text) && computed(n.initializer)) found = true;
     else if (ts.isCallExpression(n) && KEY_LIST_CALLS.test(calleeName(n) ?? '') && computed(n.arguments[n.arguments.length - 1])) found = true;
-    else if (ts.isStringLiteralLike(n) && /=\s*any\s*\(\s*(\$\d+|\?)/i.test(n.text)) found = true;
+    else if ((ts.isStringLiteralLike(n) || ts.isTemplateExpression(n)) && /=\s*any\s*\(\s*(\$\d+|\?)|\bin\s*\(\s*(\$\d+|\?)\s*\)/i.test(staticText(n) ?? '')) found = true;
   });
   return found;
 }
