@@ -15,11 +15,15 @@ import { docsUrl, type Rule } from './rule';
 const PROMISE_CHAIN = new Set(['then', 'catch', 'finally']);
 const HANDLE_NAMES = /^(knex|db|database|pool|client|conn|connection|sequelize|dataSource|mongoose|sql)$/i;
 
+/** `db.exec(sql)`, `stmt.run()`: the names synchronous drivers use; unless the handle is known to be asynchronous, nothing is said. */
+const SYNC_PRONE = new Set(['exec', 'run']);
+
 /** Writes through a synchronous driver return their result: nothing floats. */
 function isSynchronous(call: ts.CallExpression | ts.TaggedTemplateExpression): boolean {
   const root = chainRoot(ts.isCallExpression(call) ? call.expression : call.tag);
   const o = originOf(root);
-  return o.kind === 'statement' || (o.kind === 'db' && !!o.library && VOCABULARY.synchronousLibraries.has(o.library));
+  if (o.kind === 'statement' || (o.kind === 'db' && !!o.library && VOCABULARY.synchronousLibraries.has(o.library))) return true;
+  return ts.isCallExpression(call) && SYNC_PRONE.has(calleeName(call) ?? '') && !(o.kind === 'db' && o.library);
 }
 
 /** `knex.destroy()` closes the connection pool: no arguments, called on the handle itself, not on a row or model. */
@@ -50,8 +54,11 @@ function droppedWrite(expr: ts.Expression): ts.CallExpression | ts.TaggedTemplat
  * A schema change nobody waits for: in any function, since a migration function that neither awaits nor
  * returns `knex.schema.alterTable(...)` ends before it runs (a lazy schema builder never runs at all).
  */
-function droppedSchemaChange(expr: ts.CallExpression | ts.TaggedTemplateExpression): ts.Node | undefined {
-  return schemaChangeOf(expr) && !isSynchronous(expr) ? expr : undefined;
+function droppedSchemaChange(expr: ts.CallExpression | ts.TaggedTemplateExpression, inAsyncFunction: boolean): ts.Node | undefined {
+  const change = schemaChangeOf(expr);
+  if (!change || isSynchronous(expr)) return undefined;
+  // DDL text outside async code is most likely a synchronous driver's (`db.exec('ALTER TABLE ...')`).
+  return change.sql === undefined || inAsyncFunction ? expr : undefined;
 }
 
 function addAwait(statement: ts.ExpressionStatement): CodeFix[] {
@@ -108,7 +115,7 @@ export const floatingWrite: Rule = {
         }
         if (awaited) return;
         const async = isAsyncFunction(enclosingFunction(n));
-        const schema = ts.isCallExpression(expr) || ts.isTaggedTemplateExpression(expr) ? droppedSchemaChange(expr) : undefined;
+        const schema = ts.isCallExpression(expr) || ts.isTaggedTemplateExpression(expr) ? droppedSchemaChange(expr, async) : undefined;
         if (schema) {
           context.report({ node: n.expression, messageId: 'schemaNotAwaited', suggestions: async ? addAwait(n) : [], facts: { case: 'schemaNotAwaited' } });
           return;
