@@ -1,20 +1,35 @@
 // Rehearsals on PGlite snapshots (a data directory and a dump), with real children: the script's
 // `db` and pg over DATABASE_URL are traced, the fence stops the source, the source never changes.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import test from 'node:test';
+import test, { after } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { checksum, leftovers, rehearse, workspace, type Workspace } from './helpers';
 
+/** One seeded data directory and its dump for the whole file: initdb is the slow part of PGlite. */
+const templateRoot = mkdtempSync(join(tmpdir(), 'evolve-rehearsal-pglite-'));
+after(() => rmSync(templateRoot, { recursive: true, force: true }));
+let template: Promise<string> | undefined;
+function seedTemplate(): Promise<string> {
+  template ??= (async () => {
+    const root = templateRoot;
+    const db = await PGlite.create(join(root, 'pgdata'));
+    await db.exec("CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, display text); INSERT INTO users (name) SELECT 'user ' || g FROM generate_series(1, 120) g;");
+    const dump = await db.dumpDataDir('gzip');
+    writeFileSync(join(root, 'pgdata.tgz'), Buffer.from(await dump.arrayBuffer()));
+    await db.close();
+    return root;
+  })();
+  return template;
+}
+
+/** Copies the seeded data directory and dump into the workspace; returns the data directory. */
 async function seedPglite(ws: Workspace): Promise<string> {
-  const dir = join(ws.dir, 'pgdata');
-  const db = await PGlite.create(dir);
-  await db.exec("CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, display text); INSERT INTO users (name) SELECT 'user ' || g FROM generate_series(1, 120) g;");
-  const dump = await db.dumpDataDir('gzip');
-  writeFileSync(join(ws.dir, 'pgdata.tgz'), Buffer.from(await dump.arrayBuffer()));
-  await db.close();
-  return dir;
+  const root = await seedTemplate();
+  cpSync(root, ws.dir, { recursive: true });
+  return join(ws.dir, 'pgdata');
 }
 
 test('PGlite data directory: the db passed to the script and pg over DATABASE_URL are traced; the fence holds', async (t) => {
