@@ -46,6 +46,9 @@ describe('Evolve in VS Code', () => {
     for (const id of ['evolve.restartServer', 'evolve.showOutput', 'evolve.lintWorkspace']) assert.ok(commands.includes(id), id);
     const manifest = vscode.extensions.getExtension(EXTENSION_ID).packageJSON;
     assert.ok(manifest.contributes.commands.every((c) => c.category === 'Evolve'));
+    // Restricted Mode: linting only reads files, so it stays on; running scripts is what trust unlocks.
+    assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+    assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations, ['evolve.nodePath']);
   });
 
   it('reports a script nobody opened (workspace scan)', async () => {
@@ -97,6 +100,15 @@ describe('Evolve in VS Code', () => {
     assert.equal(doc.getText(), before.replace('update({ migrated: true });\n};', 'update({ migrated: true });\n  await trx.commit();\n};'));
     // The open transaction is reported no more (a missing rollback may be, which is another finding).
     await diagnosticsWhen(uri, 'missing-commit', (d) => !d.some((x) => x.message.startsWith('Missing commit')));
+  });
+
+  it('"Evolve: Restart Server" replaces the server, which reports again', async () => {
+    const uri = workspaceUri(SLUGS);
+    await diagnosticsWhen(uri, 'unbatched-loop', (d) => d.length === 1);
+    const cleared = diagnosticsWhen(uri, 'unbatched-loop', (d) => d.length === 0);
+    await vscode.commands.executeCommand('evolve.restartServer');
+    await cleared; // the old server's diagnostics went with it
+    await diagnosticsWhen(uri, 'unbatched-loop', (d) => d.length === 1); // the new server's scan
   });
 
   it('reloads evolve.config.json when it changes: severities follow', async () => {
