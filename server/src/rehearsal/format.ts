@@ -24,7 +24,8 @@ const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', 
  */
 export function progressLine(p: ProgressSnapshot, elapsedMs: number, width = 24): string {
   const spin = SPINNER[Math.floor(elapsedMs / 100) % SPINNER.length];
-  const tx = `${number(p.transactions)} tx, longest ${duration(p.longestTransactionMs)}`;
+  const open = p.openTransactionMs === null ? '' : `, one open for ${duration(p.openTransactionMs)}`;
+  const tx = `${number(p.transactions)} tx, longest ${duration(p.longestTransactionMs)}${open}`;
   if (p.batch && p.batch.total) {
     const fraction = Math.min(1, p.batch.rows / p.batch.total);
     const filled = Math.round(fraction * width);

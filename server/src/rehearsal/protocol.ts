@@ -86,6 +86,8 @@ export interface ProgressSnapshot {
   statements: number;
   transactions: number;
   longestTransactionMs: number;
+  /** How long the oldest transaction still open has been open; null when none is. */
+  openTransactionMs: number | null;
   /** Set when evolve-runtime's eachBatch reported a total; else null. */
   batch: { name: string; batch: number; rows: number; total: number | null; etaMs: number | null } | null;
   /** Rows in the tables the script has written to (their counts before the run); null when none yet. */

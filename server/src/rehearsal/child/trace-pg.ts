@@ -1,8 +1,7 @@
 // Traces and fences node-postgres: patches Client.prototype once (Pool, knex, Kysely and the rest
 // create their connections from it). connect() is the fence: only the snapshot's socket may be used.
-import { performance } from 'node:perf_hooks';
 import { classifySql } from './sql-kind';
-import type { Tracer } from './tracer';
+import type { Tracer, TransactionState } from './tracer';
 
 type AnyFn = (...args: unknown[]) => unknown;
 interface PgResult {
@@ -15,9 +14,7 @@ interface PgClient {
   host?: string;
   port?: number;
 }
-export interface PgState {
-  openedAt: number | null;
-}
+export type PgState = TransactionState;
 
 const states = new WeakMap<object, PgState>();
 const patched = new WeakSet<object>();
@@ -47,12 +44,11 @@ export function recordPgResult(tracer: Tracer, state: PgState, sql: string, resu
   const list = Array.isArray(results) ? results : [results ?? {}];
   const info = classifySql(sql);
   const wasIn = state.openedAt !== null;
-  if (info.control === 'begin' && !wasIn) state.openedAt = performance.now();
+  if (info.control === 'begin' && !wasIn) tracer.transactionOpened(state);
   else if (info.control && info.control !== 'begin' && wasIn) {
     // COMMIT of a failed transaction answers ROLLBACK: report what the server did.
     const rolledBack = info.control === 'rollback' || list.some((r) => r.command === 'ROLLBACK');
-    tracer.transactionClosed(performance.now() - (state.openedAt as number), rolledBack ? 'rollback' : 'commit');
-    state.openedAt = null;
+    tracer.transactionClosed(state, rolledBack ? 'rollback' : 'commit');
   }
   const rowCount = list.reduce((sum, r) => sum + Number(r.rowCount ?? (r as { affectedRows?: number }).affectedRows ?? 0), 0);
   const isWrite = info.kind === 'insert' || info.kind === 'update' || info.kind === 'delete';
@@ -94,10 +90,7 @@ export function tracePg(tracer: Tracer, pg: { Client: { prototype: Record<string
   proto.end = function (this: object, ...args: unknown[]) {
     // A transaction still open when the connection ends is rolled back by the server.
     const state = stateOf(this);
-    if (state.openedAt !== null && tracer.tracing) {
-      tracer.transactionClosed(performance.now() - state.openedAt, 'rollback');
-      state.openedAt = null;
-    }
+    if (tracer.tracing) tracer.transactionClosed(state, 'rollback');
     liveClients.delete(this);
     return end.apply(this, args);
   };

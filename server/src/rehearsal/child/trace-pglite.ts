@@ -1,6 +1,5 @@
 // Traces and fences PGlite: the exported class is replaced by a proxy that checks the data
 // directory before PGlite opens it (the fence), and the query methods of its prototype are patched.
-import { performance } from 'node:perf_hooks';
 import { samePath } from './paths';
 import { pgStateOf, recordPgResult, type PgState } from './trace-pg';
 import { splitStatements } from './sql-kind';
@@ -63,12 +62,12 @@ function patchPrototype(tracer: Tracer, PGlite: { prototype: object }): void {
   const transaction = proto.transaction;
   proto.transaction = async function (this: unknown, callback: unknown) {
     if (!tracer.tracing) return transaction.call(this, callback);
-    const startedAt = performance.now();
+    const inTransaction: PgState = { openedAt: null };
+    tracer.transactionOpened(inTransaction);
     let rolledBack = false;
     try {
       const result = await transaction.call(this, (tx: Record<string, AnyFn>) => {
         // The tx object's methods bypass the prototype: trace them, counting as inside the transaction.
-        const inTransaction: PgState = { openedAt: startedAt };
         traceQueries(tracer, tx, () => inTransaction);
         const rollback = tx.rollback;
         tx.rollback = async (...args: unknown[]) => {
@@ -77,11 +76,11 @@ function patchPrototype(tracer: Tracer, PGlite: { prototype: object }): void {
         };
         return (callback as AnyFn)(tx);
       });
-      tracer.transactionClosed(performance.now() - startedAt, rolledBack ? 'rollback' : 'commit');
+      tracer.transactionClosed(inTransaction, rolledBack ? 'rollback' : 'commit');
       return result;
     } catch (error) {
       tracer.driverError(error);
-      tracer.transactionClosed(performance.now() - startedAt, 'rollback');
+      tracer.transactionClosed(inTransaction, 'rollback');
       throw error;
     }
   };

@@ -2,9 +2,8 @@
 // or an in-memory database, may be opened) and patches the shared Statement and Database
 // prototypes once, so every connection, including knex's and Kysely's, is traced. db.transaction()
 // runs prepared BEGIN/COMMIT/ROLLBACK statements, so the statement patch sees its transactions too.
-import { performance } from 'node:perf_hooks';
 import { classifySql, splitStatements, type SqlInfo } from './sql-kind';
-import type { Tracer } from './tracer';
+import type { Tracer, TransactionState } from './tracer';
 import { samePath } from './paths';
 
 type AnyFn = (...args: unknown[]) => unknown;
@@ -25,10 +24,7 @@ export type DatabaseConstructor = (new (filename?: string, options?: object) => 
 
 const patched = new WeakSet<object>();
 
-/** A connection's transaction as the tracer saw it open. */
-interface DbState {
-  openedAt: number | null;
-}
+type DbState = TransactionState;
 const states = new WeakMap<object, DbState>();
 
 function stateOf(db: SqliteDatabase): DbState {
@@ -40,11 +36,8 @@ function stateOf(db: SqliteDatabase): DbState {
 /** Notes a transaction opened or closed by a BEGIN/COMMIT/ROLLBACK statement (or by SQLite itself). */
 function transition(tracer: Tracer, db: SqliteDatabase, state: DbState, sql: string): void {
   const isIn = db.inTransaction;
-  if (state.openedAt === null && isIn) state.openedAt = performance.now();
-  else if (state.openedAt !== null && !isIn) {
-    tracer.transactionClosed(performance.now() - state.openedAt, classifySql(sql).control === 'rollback' ? 'rollback' : 'commit');
-    state.openedAt = null;
-  }
+  if (state.openedAt === null && isIn) tracer.transactionOpened(state);
+  else if (state.openedAt !== null && !isIn) tracer.transactionClosed(state, classifySql(sql).control === 'rollback' ? 'rollback' : 'commit');
 }
 
 /** Per statement, stored on it: its SQL's classification and its connection's state (getters cross into C++). */

@@ -17,6 +17,11 @@ export class FenceError extends Error {
   }
 }
 
+/** Where a connection keeps the start of its open transaction (null when none is open). */
+export interface TransactionState {
+  openedAt: number | null;
+}
+
 export class Tracer {
   readonly statements: Record<StatementKind, number> = { select: 0, insert: 0, update: 0, delete: 0, ddl: 0, transaction: 0, other: 0 };
   rowsRead = 0;
@@ -34,6 +39,7 @@ export class Tracer {
   /** Set by the child while it counts rows itself, so its own queries are not reported. */
   internal = 0;
 
+  private readonly open = new Set<TransactionState>();
   private lastRuntimeEvent: ProgressEvent | undefined;
   private lastProgressAt = 0;
   private sinceClockCheck = 0;
@@ -66,7 +72,17 @@ export class Tracer {
     this.maybeSendProgress();
   }
 
-  transactionClosed(ms: number, outcome: 'commit' | 'rollback'): void {
+  /** A transaction began on a connection; its state object is the connection's, shared by the drivers. */
+  transactionOpened(state: TransactionState): void {
+    state.openedAt = performance.now();
+    this.open.add(state);
+  }
+
+  transactionClosed(state: TransactionState, outcome: 'commit' | 'rollback'): void {
+    if (state.openedAt === null) return;
+    const ms = performance.now() - state.openedAt;
+    state.openedAt = null;
+    this.open.delete(state);
     this.durations.push(ms);
     if (outcome === 'commit') this.commits++;
     else this.rollbacks++;
@@ -124,6 +140,7 @@ export class Tracer {
       statements: this.statementCount(),
       transactions: this.durations.length,
       longestTransactionMs: round(Math.max(0, ...this.durations)),
+      openTransactionMs: this.open.size === 0 ? null : round(performance.now() - Math.min(...[...this.open].map((s) => s.openedAt ?? Infinity))),
       batch:
         batchEvent?.type === 'batch'
           ? { name: batchEvent.name, batch: batchEvent.batch, rows: batchEvent.rows, total: batchEvent.total, etaMs: batchEvent.etaMs }
