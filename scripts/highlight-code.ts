@@ -60,8 +60,11 @@ const FOREGROUND_OFFSET = 15;
 const ITALIC = 1;
 const BOLD = 2;
 
-/** A vscode-textmate registry holding the base grammars and the contributed injections, like VS Code's. */
-export async function createRegistry(theme?: textmate.IRawTheme): Promise<textmate.Registry> {
+/**
+ * A vscode-textmate registry holding the base grammars and the contributed injections, like VS Code's
+ * (`injections: false` leaves them out: the host grammars alone, as bench/grammar.bench.mjs compares).
+ */
+export async function createRegistry({ theme, injections = true }: { theme?: textmate.IRawTheme; injections?: boolean } = {}): Promise<textmate.Registry> {
   const wasm = readFileSync(join(require.resolve('vscode-oniguruma'), '..', 'onig.wasm'));
   await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
   const manifest = manifestGrammars();
@@ -76,14 +79,14 @@ export async function createRegistry(theme?: textmate.IRawTheme): Promise<textma
       return path ? textmate.parseRawGrammar(readFileSync(path, 'utf8'), path) : null;
     },
     // Injected into 'source.ts' means: into documents whose grammar is 'source.ts'.
-    getInjections: (scopeName) => manifest.filter((g) => g.injectTo?.includes(scopeName)).map((g) => g.scopeName),
+    getInjections: (scopeName) => (injections ? manifest.filter((g) => g.injectTo?.includes(scopeName)).map((g) => g.scopeName) : []),
     theme,
   });
 }
 
 export async function createHighlighter(): Promise<Highlighter> {
   const { theme, background, foreground } = darkPlusTheme();
-  const registry = await createRegistry(theme);
+  const registry = await createRegistry({ theme });
   const colours = registry.getColorMap();
 
   async function highlight(code: string, scopeName: string): Promise<ColouredToken[][]> {
