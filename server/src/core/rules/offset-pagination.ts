@@ -104,8 +104,8 @@ export const offsetPagination: Rule = {
         'Offset pagination: this loop pages with an offset (line {readLine}). Every page makes the database walk past all earlier rows again, so pages get slower as the offset grows, ' +
         'and rows inserted or deleted meanwhile shift between pages (some are skipped, some seen twice). Page by key instead: WHERE id > last ORDER BY id LIMIT n.',
       offsetWithWrites:
-        'Offset pagination: this loop pages with an offset (line {readLine}) while its own writes (line {writeLine}) change the rows it pages through. ' +
-        'When a write removes rows from the filter (or deletes them), the next offset jumps past rows never processed; and every page walks past all earlier rows again. ' +
+        'Offset pagination: this loop pages with an offset (line {readLine}) and writes as it goes (line {writeLine}). ' +
+        'If its writes take rows out of the filter or delete them, every later row shifts back and the next offset jumps past rows never processed; and every page walks past all earlier rows again. ' +
         'Page by key instead: WHERE id > last ORDER BY id LIMIT n.',
     },
   },
