@@ -2,7 +2,7 @@
 // the sweep of folders left by crashed runs, and a child that stops when its parent dies.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -13,7 +13,7 @@ import { parseChildEvent, redactSource } from '../../server/src/rehearsal/protoc
 import { RehearsalConfigError, resolveSnapshot } from '../../server/src/rehearsal/snapshot-source';
 import { createWorkDir, markKept, sweepLeftovers } from '../../server/src/rehearsal/workdir';
 import { findEvolveRoot } from '../../server/src/rehearsal/engine';
-import { seedSqlite, workspace } from './helpers';
+import { rehearse, seedSqlite, workspace } from './helpers';
 
 test('--snapshot: a config name, then a URL, then a path; the engine from the source', (t) => {
   const ws = workspace(t);
@@ -102,3 +102,19 @@ function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+test('a Node older than 20 is refused with a message that says which one and what to do', async (t) => {
+  const ws = workspace(t);
+  seedSqlite(join(ws.dir, 'app.db'), 1);
+  ws.write('noop.js', 'module.exports = async () => {};\n');
+  // A real Node that reports version 18, started through a wrapper as evolve.nodePath would be.
+  const pretend = ws.write('pretend-18.cjs', "Object.defineProperty(process.versions, 'node', { value: '18.19.0' });\n");
+  const wrapper = ws.write('old-node', `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} --require ${JSON.stringify(pretend)} "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  const rehearsal = rehearse(ws, { script: 'noop.js', snapshot: 'app.db', nodePath: wrapper });
+  const r = await rehearsal.report;
+  assert.equal(r.status, 'failed');
+  assert.match(r.error?.message ?? '', /v18\.19\.0\) is too old: Evolve needs Node 20 or newer.*evolve\.nodePath/);
+  assert.equal(rehearsal.events.some((e) => e.type === 'snapshot-ready'), false);
+  assert.deepEqual(readdirSync(ws.tempRoot), []);
+});

@@ -61,7 +61,7 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
   const major = Number(process.versions.node.split('.')[0]);
   if (major < command.minNodeMajor) {
     throw new SetupError(
-      `The Node that runs rehearsals (${process.execPath}, ${process.version}) is too old: Evolve needs Node ${command.minNodeMajor} or newer. ` +
+      `The Node that runs rehearsals (${process.execPath}, v${process.versions.node}) is too old: Evolve needs Node ${command.minNodeMajor} or newer. ` +
         'Install a newer Node or point evolve.nodePath (or --node) at one.',
     );
   }
