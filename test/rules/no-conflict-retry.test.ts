@@ -50,6 +50,12 @@ run('no-conflict-retry', {
       ],
     },
     {
+      name: 'prisma: batch $transaction([...]) per chunk (no callback to re-run: no suggestion)',
+      filename: 'scripts/batch.ts',
+      code: `import { chunk } from 'lodash';\nimport { prisma } from '../lib/prisma';\nexport async function run(operations) {\n  for (const ops of chunk(operations, 100)) {\n    await prisma.$transaction(ops);\n  }\n}\n`,
+      errors: [{ messageId: 'noRetry', line: 5, suggestions: [] }],
+    },
+    {
       name: 'pg: BEGIN/COMMIT per page (explicit: no suggestion)',
       filename: 'scripts/pg.ts',
       code: `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function run() {\n  const client = await pool.connect();\n  for (;;) {\n    const { rows } = await client.query('SELECT id FROM users WHERE slug IS NULL LIMIT 500');\n    if (rows.length === 0) break;\n    await client.query('BEGIN');\n    try {\n      await client.query('UPDATE users SET slug = id::text WHERE id = ANY($1)', [rows.map((r) => r.id)]);\n      await client.query('COMMIT');\n    } catch (error) {\n      await client.query('ROLLBACK');\n      throw error;\n    }\n  }\n  client.release();\n}\n`,

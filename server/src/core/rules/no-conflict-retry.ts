@@ -30,6 +30,10 @@ function transactionRun(call: ts.CallExpression): { call: ts.CallExpression; cal
     if (inner && ts.isCallExpression(inner) && VOCABULARY.transactionCallbacks.has(calleeName(inner) ?? '')) return { call, callback: true };
   }
   if (EXPLICIT_OPENS.has(name) && call.arguments.length === 0 && !isExecuteReceiver(call)) return { call, callback: false };
+  // `prisma.$transaction([op1, op2])`, `sequelize.transaction({ isolationLevel })`: one transaction, no callback to re-run.
+  if (VOCABULARY.transactionCallbacks.has(name) && call.arguments.length > 0 && !hasFunctionArgument(call) && (ts.isArrayLiteralExpression(unwrap(call.arguments[0])) || ts.isIdentifier(unwrap(call.arguments[0])) || ts.isObjectLiteralExpression(unwrap(call.arguments[0])))) {
+    return { call, callback: false };
+  }
   if (classifyCall(call).kind === 'begin') return { call, callback: false };
   return undefined;
 }
