@@ -11,7 +11,7 @@ import { batchLoopKind } from './missing-commit';
 import { docsUrl, type Rule } from './rule';
 
 /** Names and text that show a script keeps or takes a resume point. */
-const CHECKPOINT = /checkpoint|resum|last_?processed|progress_?(table|store|key)|start_?(after|from|id)|process\.(argv|env)/i;
+const CHECKPOINT = /checkpoint|resum|last_?(processed|migrated|done|synced|completed)|progress_?(table|store|key)|start_?(after|from|id)|process\.(argv|env)/i;
 const DELETES = /^(delete|deleteMany|deleteOne|del|destroy|remove|bulkDelete|deleteFrom|truncate)$/;
 /** Keys of a write's arguments that select rows rather than set values. */
 const SELECTOR_KEYS = new Set(['where', 'filter', 'id', '_id', 'ids', 'in', '$in']);
