@@ -118,3 +118,20 @@ test('a Node older than 20 is refused with a message that says which one and wha
   assert.equal(rehearsal.events.some((e) => e.type === 'snapshot-ready'), false);
   assert.deepEqual(readdirSync(ws.tempRoot), []);
 });
+
+test('the parent side (engine and CLI) bundles without any database driver', async () => {
+  const root = findEvolveRoot();
+  const { build } = await import('esbuild');
+  const result = await build({
+    entryPoints: [join(root, 'server/src/rehearsal/cli-rehearse.ts')],
+    bundle: true,
+    platform: 'node',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const drivers = Object.keys(result.metafile.inputs).filter((f) => /node_modules\/(better-sqlite3|pg|pg-native|@electric-sql|knex|typeorm)\//.test(f));
+  assert.deepEqual(drivers, []);
+  const imports = Object.values(result.metafile.inputs).flatMap((i) => i.imports.map((x) => x.path));
+  assert.equal(imports.some((p) => /better-sqlite3|^pg$|pglite/.test(p)), false);
+});

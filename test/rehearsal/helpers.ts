@@ -1,5 +1,6 @@
 // Shared set-up for the rehearsal tests: a throw-away workspace with a small SQLite or PGlite
 // database, checksums of the source, and a runner that collects the child's events.
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,7 +73,13 @@ export interface Rehearsal {
   when(match: (e: ChildEvent) => boolean): Promise<ChildEvent>;
 }
 
+/**
+ * Starts a rehearsal in the workspace. Every run also checks the rule the whole feature rests on:
+ * when the snapshot source is a file or folder of the workspace, it is byte-identical afterwards.
+ */
 export function rehearse(ws: Workspace, options: Omit<RehearsalOptions, 'workspace'>): Rehearsal {
+  const source = options.snapshot ? join(ws.dir, options.snapshot) : null;
+  const sourceBefore = source && existsSync(source) ? checksum(source) : null;
   const events: ChildEvent[] = [];
   const waiters: { match: (e: ChildEvent) => boolean; resolve: (e: ChildEvent) => void }[] = [];
   const run = startRehearsal({ workspace: ws.dir, tempRoot: ws.tempRoot, ...options }, (event) => {
@@ -84,10 +91,14 @@ export function rehearse(ws: Workspace, options: Omit<RehearsalOptions, 'workspa
       }
     }
   });
+  const report = run.done.then((r) => {
+    if (source && sourceBefore !== null) assert.equal(checksum(source), sourceBefore, `${source} changed during the rehearsal`);
+    return r;
+  });
   return {
     run,
     events,
-    report: run.done,
+    report,
     when: (match) => {
       const seen = events.find(match);
       return seen ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ match, resolve }));
