@@ -29,10 +29,12 @@ interface FileResult {
 /** Runs vscode-tmgrammar-test once on `files`; returns its exit code and each file's verdict and report, by absolute path. */
 function runGrammarTests(files: string[]) {
   const args = [grammarTestCli, '--config', manifest, ...baseGrammars.flatMap((g) => ['-g', g]), ...files];
-  const run = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+  // Plain output whatever the environment says (its reporter colours with chalk when asked to).
+  const env = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' };
+  const run = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env });
   const results = new Map<string, FileResult>();
   let current: FileResult | undefined;
-  for (const line of run.stdout.split('\n')) {
+  for (const line of run.stdout.replace(/\x1b\[[0-9;]*m/g, '').split('\n')) {
     const verdict = /^(✓|✖) (.+?) (run successfuly\.|failed)$/.exec(line);
     if (verdict) {
       current = { passed: verdict[1] === '✓', report: '' };
