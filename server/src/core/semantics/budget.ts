@@ -2,7 +2,7 @@
 // file being analysed is module state; the hot walks (tree walks, function summaries, origins) call
 // `checkBudget()`, which throws `AnalysisBudgetExceeded` once the deadline has passed.
 // The budget counts this process's CPU time, not wall time: a machine busy with other work must not make
-// ordinary files give up. Reading it is a system call, so only every 64th check reads it.
+// ordinary files give up. Reading it is a system call, so only every 1,024th check reads it.
 
 export const DEFAULT_BUDGET_MS = 2000;
 /** Files longer than this are not parsed: parsing cannot be interrupted, and takes seconds at this size. */
@@ -38,7 +38,7 @@ export function withBudget<T>(ms: number, work: () => T): T {
 }
 
 export function checkBudget(): void {
-  if (deadline === Infinity || (++checks & 63) !== 0) return;
+  if (deadline === Infinity || (++checks & 1023) !== 0) return;
   if (cpuMs() > deadline) throw new AnalysisBudgetExceeded(budget);
 }
 

@@ -19,6 +19,7 @@ export interface ExplicitTransaction {
 
 const COMMIT_NAMES = new Set(VOCABULARY.explicitTransactions.flatMap((s) => s.commit));
 const ROLLBACK_NAMES = new Set(VOCABULARY.explicitTransactions.flatMap((s) => s.rollback));
+const BEGIN_TEXT = /\b(begin|start\s+transaction)\b/i;
 const OPEN_NAMES = new Set(VOCABULARY.explicitTransactions.map((s) => s.open));
 
 function hasFunctionArg(call: ts.CallExpression): boolean {
@@ -75,7 +76,8 @@ function asOpening(call: ts.CallExpression): ExplicitTransaction | undefined {
     }
     return undefined;
   }
-  if (classifyCall(call).kind === 'begin') {
+  // Only a call whose arguments mention BEGIN can open a transaction with SQL: skip classifying the rest.
+  if (call.arguments.length > 0 && BEGIN_TEXT.test(call.arguments[0].getText()) && classifyCall(call).kind === 'begin') {
     const recv = ts.isPropertyAccessExpression(callee) ? rootName(callee.expression) : undefined;
     if (recv) return { open: call, statement: stmt, handle: recv, style: 'sql', fn };
   }

@@ -69,8 +69,19 @@ function indexLoopArray(stmt: ts.ForStatement): { array: ts.Expression; chunked:
   return { array: right.expression, chunked };
 }
 
+const loopAtCache = new WeakMap<ts.Node, Loop | null>();
+
 /** The loop `node` is, if it is one. */
 export function loopAt(node: ts.Node): Loop | undefined {
+  let loop = loopAtCache.get(node);
+  if (loop === undefined) {
+    loop = computeLoopAt(node) ?? null;
+    loopAtCache.set(node, loop);
+  }
+  return loop ?? undefined;
+}
+
+function computeLoopAt(node: ts.Node): Loop | undefined {
   if (ts.isForOfStatement(node)) return { node, kind: 'for-of', body: node.statement, iterated: originOf(node.expression) };
   if (ts.isForInStatement(node)) return { node, kind: 'for-in', body: node.statement, iterated: originOf(node.expression) };
   if (ts.isForStatement(node)) {
@@ -132,8 +143,13 @@ export function pageReadIn(body: ts.Node): ts.Node | undefined {
 }
 
 /** All loops in a subtree, outermost first. */
+const loopsCache = new WeakMap<ts.Node, Loop[]>();
+
 export function loopsIn(root: ts.Node): Loop[] {
+  const cached = loopsCache.get(root);
+  if (cached) return cached;
   const out: Loop[] = [];
+  loopsCache.set(root, out);
   walk(root, (n) => {
     const loop = loopAt(n);
     if (loop) out.push(loop);

@@ -132,29 +132,42 @@ export function declaredIdentifier(decl: Declaration): ts.Identifier | undefined
 export function assignmentsTo(decl: Declaration): ts.Expression[] {
   const id = declaredIdentifier(decl);
   if (!id) return [];
-  const out: ts.Expression[] = [];
   const scope = declaringScope(decl);
-  walk(scope, (n) => {
-    if (
-      ts.isBinaryExpression(n) &&
-      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-      ts.isIdentifier(n.left) &&
-      n.left.text === id.text &&
-      resolveIdentifier(n.left) === decl
-    ) {
-      out.push(n.right);
+  const out: ts.Expression[] = [];
+  for (const n of identifiersNamed(id)) {
+    if (n.pos < scope.pos || n.end > scope.end) continue;
+    const parent = n.parent;
+    if (ts.isBinaryExpression(parent) && parent.left === n && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && resolveIdentifier(n) === decl) {
+      out.push(parent.right);
     }
-  });
+  }
   return out;
+}
+
+const identifierIndex = new WeakMap<ts.SourceFile, Map<string, ts.Identifier[]>>();
+
+/** Every identifier of a file with the same text as `id`, from an index built once per file. */
+function identifiersNamed(id: ts.Identifier): ts.Identifier[] {
+  const sf = id.getSourceFile();
+  let index = identifierIndex.get(sf);
+  if (!index) {
+    const built = new Map<string, ts.Identifier[]>();
+    walk(sf, (n) => {
+      if (ts.isIdentifier(n)) {
+        const list = built.get(n.text);
+        if (list) list.push(n);
+        else built.set(n.text, [n]);
+      }
+    });
+    identifierIndex.set(sf, built);
+    index = built;
+  }
+  return index.get(id.text) ?? [];
 }
 
 /** Every identifier in `root` that refers to `decl`. */
 export function referencesTo(decl: Declaration, root: ts.Node = declaringScope(decl)): ts.Identifier[] {
   const id = declaredIdentifier(decl);
   if (!id) return [];
-  const out: ts.Identifier[] = [];
-  walk(root, (n) => {
-    if (ts.isIdentifier(n) && n !== id && n.text === id.text && resolveIdentifier(n) === decl) out.push(n);
-  });
-  return out;
+  return identifiersNamed(id).filter((n) => n !== id && n.pos >= root.pos && n.end <= root.end && resolveIdentifier(n) === decl);
 }

@@ -30,8 +30,15 @@ function isInnerRowLoop(n: ts.Node): boolean {
 }
 
 /** The first write that happens once per item of `loop`, if any. */
+const perItemCache = new WeakMap<Loop, ts.Node | null>();
+
 export function perItemWrite(loop: Loop): ts.Node | undefined {
-  return firstWrite(loop.body, (n) => n !== loop.node && (isFlushGuard(n, loop.body) || isInnerRowLoop(n)));
+  let write = perItemCache.get(loop);
+  if (write === undefined) {
+    write = firstWrite(loop.body, (n) => n !== loop.node && (isFlushGuard(n, loop.body) || isInnerRowLoop(n))) ?? null;
+    perItemCache.set(loop, write);
+  }
+  return write ?? undefined;
 }
 
 /** The first write under a flush guard in the loop body: the loop batches by accumulating. */
