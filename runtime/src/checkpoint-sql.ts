@@ -47,7 +47,12 @@ function checkTableName(table: string): string {
   return table;
 }
 
-export function sqlCheckpointStore<Tx>(runner: SqlRunner<Tx>, table = DEFAULT_CHECKPOINT_TABLE): CheckpointStore<Tx> {
+export interface SqlCheckpointStore<Tx> extends CheckpointStore<Tx> {
+  /** The statement `save` runs, for adapters that send it together with their COMMIT. */
+  saveStatement(name: string, checkpoint: Checkpoint): { sql: string; params: (string | number)[] };
+}
+
+export function sqlCheckpointStore<Tx>(runner: SqlRunner<Tx>, table = DEFAULT_CHECKPOINT_TABLE): SqlCheckpointStore<Tx> {
   const t = checkTableName(table);
   const p = (n: number) => (runner.placeholders === 'dollar' ? `$${n}` : '?');
   const read = async (tx: Tx, name: string) => {
@@ -60,7 +65,12 @@ export function sqlCheckpointStore<Tx>(runner: SqlRunner<Tx>, table = DEFAULT_CH
     batches: Number(row.batches),
     rows: Number(row.row_count),
   });
+  const saveStatement = (name: string, checkpoint: Checkpoint) => ({
+    sql: `UPDATE ${t} SET last_key = ${p(1)}, batches = ${p(2)}, row_count = ${p(3)}, updated_at = ${p(4)} WHERE name = ${p(5)}`,
+    params: [encodeKey(checkpoint.lastKey), checkpoint.batches, checkpoint.rows, new Date().toISOString(), name],
+  });
   return {
+    saveStatement,
     async open(tx, name, reset) {
       await runner.query(
         tx,
@@ -79,11 +89,8 @@ export function sqlCheckpointStore<Tx>(runner: SqlRunner<Tx>, table = DEFAULT_CH
       return toCheckpoint(existing);
     },
     async save(tx, name, checkpoint) {
-      await runner.query(
-        tx,
-        `UPDATE ${t} SET last_key = ${p(1)}, batches = ${p(2)}, row_count = ${p(3)}, updated_at = ${p(4)} WHERE name = ${p(5)}`,
-        [encodeKey(checkpoint.lastKey), checkpoint.batches, checkpoint.rows, new Date().toISOString(), name],
-      );
+      const { sql, params } = saveStatement(name, checkpoint);
+      await runner.query(tx, sql, params);
     },
   };
 }

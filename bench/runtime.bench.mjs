@@ -1,0 +1,207 @@
+// evolve-runtime's cost: eachBatch against a hand-written keyset loop doing the same work (a
+// transaction per 500-row page: read the page, update its rows, commit) on the same 1,000,000-row
+// table, in SQLite and in PostgreSQL when it is reachable; and eachBatch's peak memory at 1M and
+// 4M rows, each measured in a fresh process, which should stay flat.
+// eachBatch also writes its checkpoint in every batch's transaction; the hand loop keeps none, so
+// the ratio includes the price of being resumable. Both sides use the same durability settings:
+// SQLite in WAL with synchronous=NORMAL, PostgreSQL with synchronous_commit=off, so that the disk
+// flush of 2,000 commits (shared with everything else on the machine) does not drown the comparison.
+// Part of `npm run bench`; alone: `node bench/runtime.bench.mjs [--runs N]` (after `npm run build`).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { betterSqlite3Adapter, eachBatch, pgAdapter } from 'evolve-runtime';
+import { median } from './harness.mjs';
+
+const ROWS = 1_000_000;
+const SIZE = 500;
+const PG_URL = process.env.EVOLVE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const THIS_FILE = fileURLToPath(import.meta.url);
+
+function openSqlite(file) {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  return db;
+}
+
+function createSqliteTable(file, rows) {
+  const db = openSqlite(file);
+  db.exec('CREATE TABLE items (id INTEGER PRIMARY KEY, value INTEGER NOT NULL, touched INTEGER NOT NULL DEFAULT 0)');
+  db.prepare('WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ?) INSERT INTO items (id, value) SELECT x, x FROM n').run(rows);
+  return db;
+}
+
+/** The same page read and row updates for both contenders. */
+function sqliteWork(db) {
+  const select = db.prepare('SELECT id, value FROM items WHERE id > ? ORDER BY id LIMIT ?');
+  const update = db.prepare('UPDATE items SET value = value + 1, touched = touched + 1 WHERE id = ?');
+  return {
+    fetch: (after, size) => select.all(after ?? 0, size),
+    apply: (rows) => {
+      for (const row of rows) update.run(row.id);
+    },
+  };
+}
+
+async function sqliteEachBatch(db, work) {
+  const summary = await eachBatch(
+    { adapter: betterSqlite3Adapter(db), name: 'bench', size: SIZE, reset: true, fetch: work.fetch, key: (r) => r.id, progressLine: false },
+    (rows) => work.apply(rows),
+  );
+  if (summary.rows !== ROWS) throw new Error(`eachBatch processed ${summary.rows} rows, expected ${ROWS}`);
+}
+
+async function sqliteHandLoop(db, work, expectedRows = ROWS) {
+  let after;
+  let rows = 0;
+  for (;;) {
+    db.exec('BEGIN IMMEDIATE');
+    const page = work.fetch(after, SIZE);
+    work.apply(page);
+    db.exec('COMMIT');
+    rows += page.length;
+    if (page.length < SIZE) break;
+    after = page[page.length - 1].id;
+    await null; // a script awaits between batches too
+  }
+  if (rows !== expectedRows) throw new Error(`hand loop processed ${rows} rows, expected ${expectedRows}`);
+}
+
+async function benchSqlite(ctx) {
+  const db = createSqliteTable(join(ctx.tmpDir, 'overhead.db'), ROWS);
+  try {
+    const work = sqliteWork(db);
+    // CPU time too: SQLite runs in this process, and CPU time is steadier than wall time on a busy machine.
+    const cpu = { handLoop: [], eachBatch: [] };
+    const withCpu = (name, fn) => async () => {
+      const start = process.cpuUsage();
+      await fn();
+      const used = process.cpuUsage(start);
+      cpu[name].push((used.user + used.system) / 1000);
+    };
+    const m = await ctx.medians({ handLoop: withCpu('handLoop', () => sqliteHandLoop(db, work)), eachBatch: withCpu('eachBatch', () => sqliteEachBatch(db, work)) }, { warmup: 1 });
+    const [handCpu, eachCpu] = [median(cpu.handLoop.slice(1)), median(cpu.eachBatch.slice(1))];
+    return [
+      { metric: 'sqlite 1M rows: hand-written keyset loop', value: m.handLoop.ms, unit: 'ms' },
+      { metric: 'sqlite 1M rows: eachBatch (checkpointed)', value: m.eachBatch.ms, unit: 'ms', baseline: m.handLoop.ms, target: '<= 1.05' },
+      { metric: 'sqlite 1M rows: eachBatch CPU time vs hand loop', value: eachCpu, unit: 'ms', baseline: handCpu, target: '<= 1.05' },
+    ];
+  } finally {
+    db.close();
+  }
+}
+
+async function benchPostgres(ctx) {
+  const table = `bench_runtime_items_${process.pid}`;
+  const checkpointTable = `bench_runtime_checkpoints_${process.pid}`;
+  const pool = new pg.Pool({ connectionString: PG_URL, max: 1, options: '-c synchronous_commit=off' });
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end();
+    const skipped = `PostgreSQL at ${PG_URL} is not reachable: ${error.message}`;
+    return [{ metric: 'postgres 1M rows: eachBatch vs hand-written loop', unit: 'ms', skipped }];
+  }
+  const fetch = async (after, size, client) => (await client.query(`SELECT id FROM ${table} WHERE id > $1 ORDER BY id LIMIT $2`, [after ?? 0, size])).rows;
+  const apply = (rows, client) => client.query(`UPDATE ${table} SET value = value + 1, touched = touched + 1 WHERE id = ANY($1)`, [rows.map((r) => r.id)]);
+  const adapter = pgAdapter(pool, { checkpointTable });
+  try {
+    await pool.query(`CREATE TABLE ${table} (id INTEGER PRIMARY KEY, value BIGINT NOT NULL, touched INTEGER NOT NULL DEFAULT 0)`);
+    await pool.query(`INSERT INTO ${table} (id, value) SELECT g, g FROM generate_series(1, ${ROWS}) g`);
+    await pool.query(`VACUUM ANALYZE ${table}`);
+    const handLoop = async () => {
+      const client = await pool.connect();
+      try {
+        for (let after; ; ) {
+          await client.query('BEGIN');
+          const page = await fetch(after, SIZE, client);
+          await apply(page, client);
+          await client.query('COMMIT');
+          if (page.length < SIZE) break;
+          after = page[page.length - 1].id;
+        }
+      } finally {
+        client.release();
+      }
+    };
+    const viaEachBatch = () => eachBatch({ adapter, name: 'bench', size: SIZE, reset: true, fetch, key: (r) => r.id, progressLine: false }, apply);
+    // Fewer runs than SQLite: one run updates 1M rows over the network protocol.
+    const m = await ctx.medians({ handLoop, eachBatch: viaEachBatch }, { runs: Math.min(ctx.runs, 3) });
+    return [
+      { metric: 'postgres 1M rows: hand-written keyset loop', value: m.handLoop.ms, unit: 'ms' },
+      { metric: 'postgres 1M rows: eachBatch (checkpointed)', value: m.eachBatch.ms, unit: 'ms', baseline: m.handLoop.ms, target: '<= 1.05' },
+    ];
+  } finally {
+    await pool.query(`DROP TABLE IF EXISTS ${table}, ${checkpointTable}`);
+    await pool.end();
+  }
+}
+
+/**
+ * Backfills a `rows`-row table in a fresh process (this file with --memory-child) and returns its
+ * peak RSS in MB. The table is created here first, so the child's peak is the backfill's alone.
+ */
+function peakMemory(dir, rows, contender) {
+  const file = join(dir, `memory-${rows}.db`);
+  createSqliteTable(file, rows).close();
+  return new Promise((resolvePeak, reject) => {
+    const child = spawn(process.execPath, [THIS_FILE, '--memory-child', file, String(rows), contender], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('close', (code) => {
+      rmSync(file, { force: true });
+      if (code === 0) resolvePeak(JSON.parse(out).peakMb);
+      else reject(new Error(`memory child for ${rows} rows exited ${code}`));
+    });
+  });
+}
+
+async function memoryChild(file, rows, contender) {
+  const db = openSqlite(file);
+  const work = sqliteWork(db);
+  if (contender === 'handLoop') {
+    await sqliteHandLoop(db, work, rows);
+  } else {
+    const summary = await eachBatch({ adapter: betterSqlite3Adapter(db), name: 'memory', size: SIZE, fetch: work.fetch, key: (r) => r.id, progressLine: false }, (page) => work.apply(page));
+    if (summary.rows !== rows) throw new Error(`processed ${summary.rows} of ${rows} rows`);
+  }
+  db.close();
+  process.stdout.write(JSON.stringify({ peakMb: process.resourceUsage().maxRSS / 1024 }));
+}
+
+async function benchMemory(ctx) {
+  const oneM = await peakMemory(ctx.tmpDir, 1_000_000, 'eachBatch');
+  const fourM = await peakMemory(ctx.tmpDir, 4_000_000, 'eachBatch');
+  const handFourM = await peakMemory(ctx.tmpDir, 4_000_000, 'handLoop');
+  return [
+    { metric: 'eachBatch peak RSS, 1M rows (sqlite)', value: oneM, unit: 'MB' },
+    { metric: 'eachBatch peak RSS, 4M rows (sqlite)', value: fourM, unit: 'MB', baseline: oneM, target: '<= 1.1', note: 'flat: memory does not grow with the table' },
+    { metric: 'hand-written loop peak RSS, 4M rows (sqlite)', value: handFourM, unit: 'MB', note: 'reference: what Node + better-sqlite3 alone reach' },
+  ];
+}
+
+export async function run(ctx) {
+  const results = [...(await benchSqlite(ctx)), ...(await benchPostgres(ctx)), ...(await benchMemory(ctx))];
+  return { name: 'runtime', results };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === THIS_FILE) {
+  if (process.argv[2] === '--memory-child') {
+    await memoryChild(process.argv[3], Number(process.argv[4]), process.argv[5]);
+  } else {
+    const { createContext } = await import(pathToFileURL(join(THIS_FILE, '..', 'harness.mjs')).href);
+    const runsAt = process.argv.indexOf('--runs');
+    const tmpDir = mkdtempSync(join(tmpdir(), 'evolve-bench-runtime-'));
+    try {
+      const ctx = createContext({ runs: runsAt > 0 ? Number(process.argv[runsAt + 1]) : 5, root: resolve(THIS_FILE, '..', '..'), tmpDir });
+      for (const r of (await run(ctx)).results) console.log(JSON.stringify(r));
+    } finally {
+      rmSync(tmpDir, { recursive: true, force: true });
+    }
+  }
+}
