@@ -5,6 +5,7 @@ import { calleeName, chainNames, forEachDescendant, lineOf, staticText, unwrap }
 import { classifyCall } from '../semantics/calls';
 import { originOf } from '../semantics/origins';
 import { ts } from '../ts';
+import { iterateCursorFix } from './read-fixes';
 import { docsUrl, type Rule } from './rule';
 
 /** Calls that hand back the whole result without an `await` (synchronous drivers, `.then` callbacks). */
@@ -80,7 +81,7 @@ export const unboundedRead: Rule = {
     description: 'A whole table or collection (a read with no limit) is loaded into memory at once.',
     docsUrl: docsUrl('unbounded-read'),
     defaultSeverity: 'warning',
-    hasSuggestions: false,
+    hasSuggestions: true,
     messages: {
       unbounded:
         'Unbounded read: this loads every row the query matches into memory at once (the read at line {readLine} has no limit). ' +
@@ -99,6 +100,7 @@ export const unboundedRead: Rule = {
         data: { readLine: lineOf(source) },
         related: source === node || source.getSourceFile() !== context.sf ? [] : [{ node: source, message: 'The read with no limit.' }],
         subjects: [node, source],
+        suggestions: iterateCursorFix(node),
         facts: { readLine: lineOf(source) },
       });
     };
