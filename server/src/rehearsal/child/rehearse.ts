@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { format } from 'node:util';
-import type { ProgressEvent } from '../../../../runtime/src/progress-events';
+import { REHEARSAL_SINK, type ProgressEvent, type RehearsalSink } from '../../../../runtime/src/progress-events';
 import type { StartCommand } from '../protocol';
 import { bundleScript } from './bundle';
 import { sendEvent } from './channel';
@@ -37,8 +37,6 @@ interface Control {
 class SetupError extends Error {
   override name = 'RehearsalSetupError';
 }
-
-const SINK = Symbol.for('evolve.rehearsal.sink');
 
 type SqliteCtor = Parameters<typeof snapshotSqlite>[0];
 
@@ -111,7 +109,7 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
   installModuleHooks(tracer, fence, roots, bundle, dirname(command.script));
   // The snapshot's own PGlite was loaded before the hooks: trace it too (it is the script's `db`).
   if (pglite) tracePglite(tracer, pglite as unknown as Record<string, unknown>, fence.pgliteDir);
-  (globalThis as Record<symbol, unknown>)[SINK] = { emit: (event: ProgressEvent) => tracer.runtimeEvent(event), signal: control.signal };
+  (globalThis as Record<symbol, unknown>)[REHEARSAL_SINK] = { emit: (event: ProgressEvent) => tracer.runtimeEvent(event) } satisfies RehearsalSink;
   process.on('uncaughtException', failures.fail);
   process.on('unhandledRejection', failures.fail);
   process.exit = ((code?: number) => failures.exit(Number(code ?? 0))) as typeof process.exit;
