@@ -110,7 +110,8 @@ export async function eachBatch<Row, Key, Tx>(options: EachBatchOptions<Row, Key
       let batchRetries = 0;
       let batchMs = 0;
       const runBatch = (attempt: number) => {
-        failed.attempts = attempt + 1;
+        // Each attempt fetches afresh: keys from an earlier attempt must not name this one's failure.
+        Object.assign(failed, { attempts: attempt + 1, firstKey: undefined, lastKey: undefined });
         const attemptStart = performance.now();
         return adapter.transaction(async (tx) => {
           const page = await options.fetch(after, size, tx);
