@@ -2,25 +2,14 @@
 // SARIF unless --include-hints, then severity 1 with "hint": true, and never counted toward --max-warnings.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
 const cli = join(__dirname, '..', 'bin', 'evolve.js');
-// One transaction per page and no retry: only the `no-conflict-retry` hint fires.
-const hintOnly = `const { prisma } = require('../lib/prisma');
-async function main() {
-  for (;;) {
-    const page = await prisma.link.findMany({ where: { migrated: false }, take: 500 });
-    if (page.length === 0) break;
-    await prisma.$transaction(async (tx) => {
-      await tx.link.updateMany({ where: { id: { in: page.map((l) => l.id) } }, data: { migrated: true } });
-    });
-  }
-}
-main();
-`;
+// One transaction per page and no retry: only the `no-conflict-retry` hint fires (shared with the LSP tests).
+const hintOnly = readFileSync(join(__dirname, 'lsp', 'fixtures', 'new-rules', 'scripts', 'retry-pages.js'), 'utf8');
 
 function project(): string {
   const dir = mkdtempSync(join(tmpdir(), 'evolve-cli-hints-'));
