@@ -35,7 +35,7 @@ test('json leaves hints out by default and includes them as severity 1 with "hin
   const [hinted] = JSON.parse(withHints.stdout);
   assert.deepEqual(
     hinted.messages.map((m: { ruleId: string; severity: number; hint?: boolean; line: number }) => [m.ruleId, m.severity, m.hint, m.line]),
-    [['no-conflict-retry', 1, true, 6]],
+    [['no-conflict-retry', 1, true, 7]],
   );
   assert.equal(hinted.warningCount, 0, 'a hint is not a warning');
 });
