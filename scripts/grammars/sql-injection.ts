@@ -16,7 +16,7 @@ const CALL_CHAIN = R`((?:\??\.\s*)?(?:` + MEMBER + R`\s*\??\.\s*)*?)`;
 /** A tag's chain may not: after `getClient()` the host ends its call rule at that '.', and an injection starting there would win over that end. */
 const TAG_CHAIN = R`((?:` + MEMBER + R`\s*\??\.\s*)*?)`;
 const TYPE_ARGUMENTS = R`(<(?:[^<>()` + '`' + R`'"]|<[^<>()` + '`' + R`'"]*>)*>)?`;
-const KEYWORD = R`(?i:select|insert|update|delete|with|begin|commit|rollback|create|alter|drop|truncate|merge|savepoint|pragma|vacuum|explain|grant|revoke)\b`;
+const KEYWORD = R`(?i:select|insert|update|delete|with|begin|commit|rollback|create|alter|drop|truncate|merge|savepoint|pragma|vacuum|explain|grant|revoke)(?![\w$.-])`; // not select-all.sh, update.js
 const ANY_STRING = R`['"` + '`]';
 const KEYWORD_STRING = R`['"]\s*` + KEYWORD + R`|` + '`' + R`\s*(?:` + KEYWORD + R`|$)`;
 
