@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Analyzer } from '../../server/src/core/analyzer';
-import { defaultConfig, DEFAULT_SEVERITIES, type EvolveConfig } from '../../server/src/core/config';
+import { defaultConfig, DEFAULT_SEVERITIES, RULE_IDS, type EvolveConfig } from '../../server/src/core/config';
 import { RULES } from '../../server/src/core/rules';
 import { RULE_PRECEDENCE } from '../../server/src/core/rules/precedence';
 import type { RuleId } from '../../server/src/core/types';
@@ -93,4 +93,11 @@ export const config = { transaction: false };
   const findings = analyse(code);
   assert.deepEqual(findings.map((f) => `${f.range.start.line + 1}: ${f.ruleId}`), ['5: missing-commit']);
   assert.deepEqual(findings[0].data?.alsoReported, ['no-conflict-retry']);
+});
+
+test('the config schema, RULE_IDS and the severities know every rule', () => {
+  const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'schemas', 'evolve.config.schema.json'), 'utf8'));
+  assert.deepEqual([...schema.properties.rules.propertyNames.enum].sort(), Object.keys(RULES).sort());
+  assert.deepEqual([...RULE_IDS].sort(), Object.keys(RULES).sort());
+  assert.deepEqual(Object.keys(DEFAULT_SEVERITIES).sort(), Object.keys(RULES).sort());
 });
