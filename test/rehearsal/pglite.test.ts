@@ -92,7 +92,7 @@ export default async function () {
   assert.deepEqual(leftovers(ws), []);
 });
 
-test('PGlite dump: loaded into a fresh data directory; a pg connection elsewhere is fenced', async (t) => {
+test('PGlite dump: loaded into a fresh data directory; a knex migration over DATABASE_URL; a pg connection elsewhere is fenced', async (t) => {
   const ws = workspace(t);
   await seedPglite(ws);
   const dump = join(ws.dir, 'pgdata.tgz');
@@ -107,6 +107,14 @@ module.exports = async function ({ db }) {
 };
 `,
   );
+  ws.write(
+    'migrations/20240301_display.js',
+    "exports.up = async (knex) => { await knex('users').where('id', '<=', 60).update({ display: 'k' }); };\nexports.down = async () => {};\n",
+  );
+  const migration = await rehearse(ws, { script: 'migrations/20240301_display.js', snapshot: 'pgdata.tgz' }).report;
+  assert.equal(migration.status, 'ok', JSON.stringify(migration.error));
+  assert.deepEqual([migration.rowsWritten, migration.transactions.count, migration.transactions.commits, migration.writesOutsideTransaction], [60, 1, 1, 0]);
+
   const r = await rehearse(ws, { script: 'elsewhere.js', snapshot: 'pgdata.tgz' }).report;
   assert.equal(r.status, 'failed');
   assert.match(r.error?.message ?? '', /fence: the script opened a pg connection to 127\.0\.0\.1:5432\/production/);

@@ -92,3 +92,22 @@ main().then(() => process.exit(0));
   assert.equal(r.writesOutsideTransaction, 1);
   assert.ok(rehearsal.events.some((e) => e.type === 'log' && e.stream === 'stdout' && e.line === 'updated'));
 });
+
+test('Kysely on the db Evolve passes is traced through better-sqlite3', async (t) => {
+  const ws = setUp(t);
+  ws.write(
+    'scripts/kysely-display.ts',
+    `import type Database from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+export default async function ({ db }: { db: Database.Database }) {
+  const k = new Kysely<{ users: { id: number; name: string; display: string | null } }>({ dialect: new SqliteDialect({ database: db }) });
+  await k.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ display: sql\`upper(name)\` }).execute();
+  });
+  await k.selectFrom('users').select('id').where('id', '<=', 3).execute();
+}
+`,
+  );
+  const r = await rehearseOk(ws, 'scripts/kysely-display.ts');
+  assert.deepEqual([r.transactions.count, r.statements.update, r.rowsRead], [1, 1, 3]);
+});
