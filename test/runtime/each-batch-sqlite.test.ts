@@ -154,3 +154,18 @@ test('keys can be strings and composite arrays; a bad size is refused', async (t
   assert.deepEqual(db.prepare('SELECT DISTINCT seen FROM tags').all(), [{ seen: 1 }]);
   await assert.rejects(eachBatch({ ...options, size: 0 }, () => {}), /options\.size must be a whole number >= 1, got 0/);
 });
+
+test('a stop during a throttle pause ends the run without waiting the pause out', { timeout: 20_000 }, async (t) => {
+  const { adapter } = setup(t, 300);
+  const controller = new AbortController();
+  const summary = await eachBatch(
+    {
+      adapter, name: 'throttled', size: 100, fetch: fetchItems, key: (r) => r.id, progressLine: false, signal: controller.signal,
+      throttle: { pauseMs: 600_000 },
+      // The pause starts right after the batch event; the abort lands inside it.
+      onProgress: (event) => void (event.type === 'batch' && setImmediate(() => controller.abort())),
+    },
+    doubleRows,
+  );
+  assert.deepEqual([summary.batches, summary.cancelled], [1, true]);
+});
