@@ -171,3 +171,21 @@ export default async function ({ db }: { db: Database.Database }) {
   assert.equal(r.batches, 3);
   assert.equal(r.rowsWritten, 30);
 });
+
+test('a transaction left open at exit is reported, and rolled back as the exit would', async (t) => {
+  const ws = workspace(t);
+  seedSqlite(join(ws.dir, 'app.db'), 10);
+  ws.write(
+    'forgets-commit.js',
+    `module.exports = async ({ db }) => {
+  db.exec('BEGIN');
+  db.prepare("DELETE FROM users WHERE id <= 4").run();
+};
+`,
+  );
+  const r = await rehearse(ws, { script: 'forgets-commit.js', snapshot: 'app.db' }).report;
+  assert.equal(r.status, 'ok');
+  assert.deepEqual(r.transactions, { count: 1, commits: 0, rollbacks: 0, longestMs: 0, p50Ms: 0, openAtExit: 1 });
+  assert.equal(r.rowsWritten, 4);
+  assert.deepEqual(r.tables, [{ name: 'users', rowsBefore: 10, rowsAfter: 10 }]);
+});
