@@ -2,7 +2,7 @@
 // rows already done. When it stops halfway (a deploy, a crash, a timeout), a rerun starts from the first
 // row again: hours of work repeated, and writes that are not idempotent (inserts, increments) applied twice.
 import { forEachDescendant, lineOf, nameOfCallee, staticText, unwrap } from '../semantics/ast';
-import { firstWrite } from '../semantics/functions';
+import { firstWrite, resolveCallee } from '../semantics/functions';
 import { loopsIn, pageReadIn, type Loop } from '../semantics/loops';
 import { stringValue } from '../semantics/origins';
 import { flushWrite } from '../semantics/writes';
@@ -59,7 +59,9 @@ function batchRead(loop: Loop): ts.Node | undefined {
 function skipsDoneRows(read: ts.Node, writes: ts.Node): boolean {
   const { columns, deletes } = writtenColumns(writes);
   if (deletes) return true;
-  const text = read.getText();
+  // A page read through a helper (`await nextPage(after)`) filters in the helper's body.
+  const helper = ts.isCallExpression(read) ? resolveCallee(read) : undefined;
+  const text = read.getText() + (helper ? '\n' + helper.getText() : '');
   return [...columns].some((c) => new RegExp(`\\b${c.replace(/\$/g, '\\$')}\\b`).test(text));
 }
 
