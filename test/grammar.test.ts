@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { parseGrammarTestCase, runGrammarTestCase } from 'vscode-tmgrammar-test/dist/unit/index';
 import { GENERATED_GRAMMARS, grammarJson } from '../scripts/grammars/write';
 import { createRegistry } from '../scripts/highlight-code';
+import { checkHostStateIsRestored } from './grammar-host-state';
 
 const root = join(__dirname, '..');
 const manifest = join(root, 'package.json');
@@ -47,6 +48,8 @@ function runGrammarTests(files: string[]) {
 }
 
 const fixtures = readdirSync(fixturesDir).sort().map((name) => relative(root, join(fixturesDir, name)));
+/** VS Code's tokenizer with the contributed grammars, compiled once for the tests below (and test/grammar-host-state.ts). */
+const injectedRegistry = createRegistry();
 
 test('every grammar fixture passes its scope assertions', async (t) => {
   assert.ok(fixtures.length >= 5, `expected the grammar fixtures in ${fixturesDir}`);
@@ -64,7 +67,7 @@ test('every grammar fixture passes its scope assertions', async (t) => {
 test('the fixtures pass on the current vscode-textmate too (the one VS Code runs; the CLI bundles an older one)', async (t) => {
   // runGrammarTestCase only calls registry.loadGrammar(scope) and grammar.tokenizeLine(line, state),
   // which vscode-textmate 9 has with the same meaning as the CLI's 7.
-  const registry = (await createRegistry()) as unknown as Parameters<typeof runGrammarTestCase>[0];
+  const registry = (await injectedRegistry) as unknown as Parameters<typeof runGrammarTestCase>[0];
   for (const fixture of fixtures) {
     await t.test(fixture, async () => {
       const failures = await runGrammarTestCase(registry, parseGrammarTestCase(readFileSync(join(root, fixture), 'utf8')));
@@ -106,4 +109,8 @@ test('package.json contributes both injection grammars to TS, JS, TSX and JSX, S
   }
   const sql = grammars.find((g) => g.scopeName === 'evolve.sql.injection');
   assert.equal(sql?.embeddedLanguages?.['meta.embedded.block.sql'], 'sql');
+});
+
+test('with the injections, the host grammar is back at the top level wherever it is without them', async () => {
+  await checkHostStateIsRestored(await injectedRegistry);
 });
