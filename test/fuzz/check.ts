@@ -9,8 +9,11 @@ import type { Template } from './templates';
 
 export const ROOT = '/virtual-project';
 
+/** The other project files of the input being checked (helpers it imports). */
+const projectFiles = new Map<string, string>();
+
 export function fuzzAnalyzer(options: AnalyzerOptions = {}): Analyzer {
-  return new Analyzer(defaultConfig(ROOT), { readFile: () => undefined }, options);
+  return new Analyzer(defaultConfig(ROOT), { readFile: (p) => projectFiles.get(p) }, options);
 }
 
 function rangeProblem(range: Range | undefined, lines: number): string | undefined {
@@ -60,6 +63,8 @@ export function expectedFindings(analyzer: Analyzer, template: Template): string
 export function checkInput(analyzer: Analyzer, input: FuzzInput): string[] {
   const path = `${ROOT}/${input.file}`;
   let result: FileResult;
+  projectFiles.clear();
+  for (const [file, text] of Object.entries(input.files ?? {})) projectFiles.set(`${ROOT}/${file}`, text);
   try {
     result = analyzer.analyzeFile(path, input.text);
   } catch (error) {
@@ -67,6 +72,7 @@ export function checkInput(analyzer: Analyzer, input: FuzzInput): string[] {
   }
   const problems = shapeProblems(result, path, input.text);
   if (input.keeps) {
+    projectFiles.clear();
     const got = new Set(lineKeys(result));
     const missing = expectedFindings(analyzer, input.keeps).filter((k) => !got.has(k));
     if (missing.length > 0) problems.push(`lost the valid part's findings: ${missing.join('; ')}${result.fatal ? ` (fatal: ${result.fatal.message})` : ''}`);

@@ -31,7 +31,7 @@ describe('analyzer fuzzing', () => {
   it('the fixed seeds cover every kind of input, nesting 1,000 deep and a 50,000-line file', () => {
     const inputs = FIXED_SEEDS.map(generate);
     const kinds = new Set(inputs.map((i) => i.kind));
-    const all: Kind[] = ['truncated', 'mutated', 'tokens', 'bytes', 'deep', 'huge', 'bom-crlf', 'garbage-appended', 'flow'];
+    const all: Kind[] = ['truncated', 'mutated', 'tokens', 'bytes', 'deep', 'huge', 'bom-crlf', 'garbage-appended', 'garbage-helper', 'flow'];
     assert.deepEqual(all.filter((k) => !kinds.has(k)), []);
     assert.ok(inputs.some((i) => i.text.split('\n').length > 50_000), 'no 50,000-line file');
     assert.ok(inputs.some((i) => /nesting 1,000 deep/.test(i.description)), 'no input nested 1,000 deep');

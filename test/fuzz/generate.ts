@@ -3,7 +3,7 @@
 // some seeds), BOM and CRLF, JSX and Flow, and valid scripts with garbage appended.
 import { TEMPLATES, type Template } from './templates';
 
-export type Kind = 'truncated' | 'mutated' | 'tokens' | 'bytes' | 'deep' | 'huge' | 'bom-crlf' | 'garbage-appended' | 'flow';
+export type Kind = 'truncated' | 'mutated' | 'tokens' | 'bytes' | 'deep' | 'huge' | 'bom-crlf' | 'garbage-appended' | 'garbage-helper' | 'flow';
 
 export interface FuzzInput {
   seed: number;
@@ -13,6 +13,8 @@ export interface FuzzInput {
   /** Path relative to the virtual project root. */
   file: string;
   text: string;
+  /** Other project files (paths relative to the root), for helpers the script imports. */
+  files?: Record<string, string>;
   /** A valid script this input contains unchanged: its findings (rule and line) must still be reported. */
   keeps?: Template;
 }
@@ -136,7 +138,7 @@ function garbage(rng: Rng): { what: string; text: string } {
 }
 
 const WEIGHTS: [Kind, number][] = [
-  ['truncated', 14], ['mutated', 18], ['tokens', 10], ['bytes', 8], ['deep', 12], ['huge', 1], ['bom-crlf', 8], ['garbage-appended', 22], ['flow', 5],
+  ['truncated', 14], ['mutated', 18], ['tokens', 10], ['bytes', 8], ['deep', 12], ['huge', 1], ['bom-crlf', 8], ['garbage-appended', 22], ['garbage-helper', 6], ['flow', 5],
 ];
 const EXTENSIONS = ['.ts', '.js', '.tsx', '.jsx', '.mjs', '.cjs'];
 
@@ -178,6 +180,13 @@ export function generate(seed: number): FuzzInput {
     case 'garbage-appended': {
       const g = garbage(rng);
       return { ...base, description: `${template.name} followed by garbage (${g.what})`, text: `${template.text}\n${g.text}`, keeps: template };
+    }
+    case 'garbage-helper': {
+      // The script imports a helper from a file of garbage: the analysis follows imports into it.
+      const g = garbage(rng);
+      const helper = template.file.replace(/[^/]+$/, `helpers${pick(rng, EXTENSIONS)}`);
+      const use = `\nimport { fixRow } from './helpers';\nexport const again = async (knex) => { for (const r of await knex('t')) await fixRow(knex, r); };\n`;
+      return { ...base, description: `${template.name} importing a helper of garbage (${g.what})`, text: template.text + use, files: { [helper]: g.text }, keeps: template };
     }
     case 'flow': {
       const lines = template.text.split('\n');
