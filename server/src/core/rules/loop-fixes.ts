@@ -5,7 +5,7 @@ import { enclosingFunction, forEachDescendant, isFunctionLike, unwrap } from '..
 import { ts } from '../ts';
 import type { CodeFix } from '../types';
 
-export function indentOf(sf: ts.SourceFile, pos: number): string {
+function indentOf(sf: ts.SourceFile, pos: number): string {
   const lineStart = sf.text.lastIndexOf('\n', pos - 1) + 1;
   return /^[ \t]*/.exec(sf.text.slice(lineStart))?.[0] ?? '';
 }
