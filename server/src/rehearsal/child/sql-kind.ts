@@ -8,6 +8,10 @@ export interface SqlInfo {
   control: 'begin' | 'commit' | 'rollback' | null;
   /** Table an INSERT, UPDATE or DELETE writes to, lower-cased, without schema or quotes. */
   table: string | null;
+  /** INSERT, UPDATE or DELETE. */
+  write: boolean;
+  /** Set by the tracer once it has noted the table as touched. */
+  touched?: boolean;
 }
 
 const cache = new Map<string, SqlInfo>();
@@ -29,9 +33,14 @@ function unquoteTable(name: string): string {
 }
 
 function classifyUncached(sql: string): SqlInfo {
+  const info = classifyStatement(sql);
+  return { ...info, write: info.kind === 'insert' || info.kind === 'update' || info.kind === 'delete' };
+}
+
+function classifyStatement(sql: string): Omit<SqlInfo, 'write'> {
   const text = stripLeadingComments(sql);
   const word = (/^[a-z]+/i.exec(text)?.[0] ?? '').toLowerCase();
-  const none: SqlInfo = { kind: 'other', control: null, table: null };
+  const none: Omit<SqlInfo, 'write'> = { kind: 'other', control: null, table: null };
   switch (word) {
     case 'select':
     case 'values':

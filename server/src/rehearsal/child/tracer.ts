@@ -64,10 +64,14 @@ export class Tracer {
   statement(info: SqlInfo, rowsRead: number, rowsWritten: number, inTransaction: boolean): void {
     this.statements[info.kind]++;
     this.rowsRead += rowsRead;
-    if (rowsWritten > 0 || info.kind === 'insert' || info.kind === 'update' || info.kind === 'delete') {
+    if (rowsWritten > 0 || info.write) {
       this.rowsWritten += rowsWritten;
       if (!inTransaction) this.writesOutsideTransaction++;
-      if (info.table) this.touchedTables.add(info.table);
+      // Once per distinct statement text, not once per row: the info object is cached per text.
+      if (info.table && !info.touched) {
+        info.touched = true;
+        this.touchedTables.add(info.table);
+      }
     }
     this.maybeSendProgress();
   }
