@@ -19,6 +19,8 @@ import type { StatusParams } from '../../server/src/lsp/protocol';
 
 export const REPO = resolve(__dirname, '../..');
 export const SERVER = join(REPO, 'dist/server.js');
+/** Upper bound on any wait for the server (a busy CI machine included). */
+const WAIT_LIMIT_MS = 90_000;
 
 /** Copies a fixture workspace to a fresh temp folder (tests edit files in it). */
 export function copyFixture(name: string): string {
@@ -120,13 +122,27 @@ export class LspClient {
   diagnosticsFor(uri: string, match: (p: PublishDiagnosticsParams) => boolean = () => true, sinceIndex = 0): Promise<PublishDiagnosticsParams> {
     const done = this.published.slice(sinceIndex).find((p) => p.uri === uri && match(p));
     if (done) return Promise.resolve(done);
-    return new Promise((resolve) => this.diagnosticWaiters.push({ match: (p) => p.uri === uri && match(p), resolve }));
+    const waiting = new Promise<PublishDiagnosticsParams>((resolve) => this.diagnosticWaiters.push({ match: (p) => p.uri === uri && match(p), resolve }));
+    return this.orFail(waiting, () => `no matching diagnostics for ${uri}; received: ${JSON.stringify(this.published.filter((p) => p.uri === uri).slice(-3))}`);
   }
 
   status(match: (s: StatusParams) => boolean, sinceIndex = 0): Promise<StatusParams> {
     const done = this.statuses.slice(sinceIndex).find(match);
     if (done) return Promise.resolve(done);
-    return new Promise((resolve) => this.statusWaiters.push({ match, resolve }));
+    const waiting = new Promise<StatusParams>((resolve) => this.statusWaiters.push({ match, resolve }));
+    return this.orFail(waiting, () => `no matching evolve/status; received: ${JSON.stringify(this.statuses.slice(-3))}`);
+  }
+
+  /**
+   * A bound on waiting for the server (not a sleep: the wait ends as soon as the message arrives), so a
+   * message that never comes fails the test with what did come, instead of hanging the suite.
+   */
+  private orFail<T>(waiting: Promise<T>, describe: () => string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const failed = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${describe()}\nserver stderr: ${this.stderr.slice(-2000)}`)), WAIT_LIMIT_MS);
+    });
+    return Promise.race([waiting, failed]).finally(() => clearTimeout(timer));
   }
 
   async open(path: string, text: string): Promise<string> {

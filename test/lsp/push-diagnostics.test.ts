@@ -17,6 +17,7 @@ test('the workspace scan reports unopened evolve scripts, with progress, and onl
 
   const ready = await client.status((s) => s.state === 'ready');
   const published = [TRIM, SLUGS].map((f) => evolveDiagnostics(client.published.findLast((p) => p.uri === uriOf(join(ws, f)))!));
+  assert.deepEqual(published.flat().filter((d) => !d.code).map((d) => d.message), [], 'no file failed to analyse');
   assert.deepEqual({ findings: ready.findings, files: ready.files }, { findings: published.flat().length, files: 2 }, 'the status counts what was published');
   for (const file of [TRIM, SLUGS]) {
     const [finding, ...rest] = evolveDiagnostics(await client.diagnosticsFor(uriOf(join(ws, file))), 'unbatched-loop');
