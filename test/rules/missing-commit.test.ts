@@ -33,6 +33,15 @@ run('missing-commit', {
       errors: [{ messageId: 'noRollback', line: 2, suggestions: [{ output: `export async function run(client) {\n  await client.query('BEGIN');\n  try {\n    await client.query('UPDATE users SET a = 1');\n    await client.query('COMMIT');\n  } catch (error) {\n    await client.query('ROLLBACK');\n    throw error;\n  }\n}\n` }] }],
     },
     {
+      name: 'knex: committed without rollback; suggestions: try/catch, or a callback-managed transaction',
+      filename: 'scripts/knex-no-rollback.ts',
+      code: `export async function run(knex, flag) {\n  const trx = await knex.transaction();\n  await trx('users').update({ active: true });\n  if (flag) {\n    await trx('audit').insert({ a: 1 });\n  }\n  await trx.commit();\n}\n`,
+      errors: [{ messageId: 'noRollback', line: 2, suggestions: [
+        { output: `export async function run(knex, flag) {\n  const trx = await knex.transaction();\n  try {\n    await trx('users').update({ active: true });\n    if (flag) {\n      await trx('audit').insert({ a: 1 });\n    }\n    await trx.commit();\n  } catch (error) {\n    await trx.rollback();\n    throw error;\n  }\n}\n` },
+        { output: `export async function run(knex, flag) {\n  await knex.transaction(async (trx) => {\n    await trx('users').update({ active: true });\n    if (flag) {\n      await trx('audit').insert({ a: 1 });\n    }\n  });\n}\n` },
+      ] }],
+    },
+    {
       name: 'mongodb: session started, never committed',
       filename: 'scripts/k.ts',
       code: `export async function run(client, db) {\n  const session = client.startSession();\n  session.startTransaction();\n  await db.collection('users').updateMany({}, { $set: { a: 1 } }, { session });\n}\n`,

@@ -8,6 +8,7 @@ import { isUnbounded } from '../semantics/origins';
 import { enclosingCallbackTransaction } from '../semantics/transactions';
 import { flushWrite, perItemWrite } from '../semantics/writes';
 import { ts } from '../ts';
+import { callbackTransactionSuggestion } from './missing-commit-callback';
 import { knexOptOutFix, addRollbackSuggestion, addCommitSuggestion } from './missing-commit-fixes';
 import { docsUrl, type Rule } from './rule';
 
@@ -67,7 +68,7 @@ export const missingCommit: Rule = {
           messageId: 'noCommit',
           data: { handle: tx.handle, exit: exitText },
           related: paths.openExits.map((e) => ({ node: e, message: 'Reached with the transaction still open.' })),
-          suggestions: addCommitSuggestion(tx, paths.openExits),
+          suggestions: [...addCommitSuggestion(tx, paths.openExits), ...callbackTransactionSuggestion(tx)],
           facts: { case: 'noCommit', handle: tx.handle },
         });
       } else if (commitsAnywhere(tx) && !rollsBackOnError(tx)) {
@@ -75,7 +76,7 @@ export const missingCommit: Rule = {
           node: tx.statement,
           messageId: 'noRollback',
           data: { handle: tx.handle },
-          suggestions: addRollbackSuggestion(tx),
+          suggestions: [...addRollbackSuggestion(tx), ...callbackTransactionSuggestion(tx)],
           facts: { case: 'noRollback', handle: tx.handle },
         });
       }
