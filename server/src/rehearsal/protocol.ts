@@ -30,6 +30,47 @@ export interface StartCommand {
   minNodeMajor: number;
   /** Keep the snapshot after the run (its path is then in the report). */
   keep: boolean;
+  /** Resume check: the child SIGKILLs itself at this point (see resume-check.ts). */
+  killAt?: KillPoint;
+  /** Resume check: a kept snapshot to compare every table's content with after the script. */
+  compareWith?: string;
+}
+
+/** Where a resume check kills a run: after the n-th committed batch or transaction, or n written rows. */
+export interface KillPoint {
+  unit: 'batch' | 'transaction' | 'row';
+  n: number;
+}
+
+/** One table's content (order-independent hash) in the run's end state vs the reference's. */
+export interface TableComparison {
+  name: string;
+  equal: boolean;
+  rows: number | null;
+  referenceRows: number | null;
+  /** A few rows present on one side only (JSON objects), when the table differs. */
+  exampleRows?: { side: 'resumed' | 'reference'; row: Record<string, unknown> }[];
+}
+
+export interface ResumeCheckResult {
+  status: 'pass' | 'fail';
+  seed: number;
+  /** Each killed run: where it was meant to die and whether it got there (a run can end first). */
+  killPoints: (KillPoint & { reached: boolean })[];
+  tables: TableComparison[];
+  /** Why the check could not compare (a run failed for another reason); null when it compared. */
+  error: string | null;
+}
+
+export interface EtaEstimate {
+  /** Estimated duration against the counted source, in ms; null when there is nothing to scale. */
+  etaMs: number | null;
+  basis: {
+    tables: { name: string; rehearsalRows: number; productionRows: number; rowsPerSecond: number; counted: string }[];
+    formula: string;
+  };
+  /** What the estimate is worth, in words: the measured error range and what it ignores. */
+  error: string;
 }
 
 /** Sent later on stdin: finish the current batch and stop. */
@@ -78,6 +119,10 @@ export interface RehearsalReport {
   tables: TableCounts[];
   thresholds: { maxTransactionMs: number | null; exceeded: string[] };
   error: { message: string; stack?: string } | null;
+  /** Set by `--resume-check K`. */
+  resumeCheck?: ResumeCheckResult;
+  /** Production duration estimated from this run's rate (eta.ts). */
+  eta?: EtaEstimate;
 }
 
 export interface ProgressSnapshot {
@@ -101,9 +146,11 @@ export type ChildEvent =
   | { type: 'progress'; elapsedMs: number; progress: ProgressSnapshot; runtime?: ProgressEvent }
   | { type: 'transaction-closed'; ms: number; outcome: 'commit' | 'rollback'; index: number }
   | { type: 'log'; stream: 'stdout' | 'stderr' | 'script'; line: string }
+  | { type: 'kill-point'; killAt: KillPoint }
+  | { type: 'tables-compared'; tables: TableComparison[] }
   | { type: 'finished'; report: RehearsalReport };
 
-const EVENT_TYPES = new Set(['started', 'snapshot-ready', 'progress', 'transaction-closed', 'log', 'finished']);
+const EVENT_TYPES = new Set(['started', 'snapshot-ready', 'progress', 'transaction-closed', 'log', 'kill-point', 'tables-compared', 'finished']);
 
 function parseObject(line: string): Record<string, unknown> | null {
   try {
