@@ -1,7 +1,7 @@
 // Bundles the extension client, the language server and the CLI with esbuild.
 // Every library is bundled, so the .vsix is packaged with `vsce package --no-dependencies`.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { buildRuntime } from '../runtime/scripts/build.mjs';
 
 const watch = process.argv.includes('--watch');
@@ -32,4 +32,6 @@ const entries = [
 
 // evolve-runtime (runtime/dist) is built too: examples, tests and benches import it by its package name.
 await Promise.all([...entries.map((e) => build({ ...common, ...e })), buildRuntime()]);
+// Its single-file types beside dist/evolve-runtime.js: the server vendors the pair into projects that cannot install it.
+copyFileSync('runtime/dist/evolve-runtime.d.ts', 'dist/evolve-runtime.d.ts');
 if (watch) console.log('esbuild: built', entries.map((e) => e.outfile).join(', '));
