@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { ConfigError, runnerFor, type EvolveConfig } from '../core/config';
 import { loadConfig } from '../core/config-file';
-import { parseChildEvent, type ChildEvent, type ProgressSnapshot, type RehearsalReport, type RehearsalStatus, type StartCommand } from './protocol';
+import { parseChildEvent, type ChildEvent, type KillPoint, type ProgressSnapshot, type RehearsalReport, type RehearsalStatus, type StartCommand } from './protocol';
 import { RehearsalConfigError, resolveSnapshot } from './snapshot-source';
 import { createWorkDir, markKept, removeWorkDir, sweepLeftovers } from './workdir';
 
@@ -36,6 +36,9 @@ export interface RehearsalOptions {
   /** Time the script gets to finish its batch after a cancel, before the child is killed. */
   graceMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** Resume check (resume-check.ts): where the child kills itself, and the kept run to compare with. */
+  killAt?: KillPoint;
+  compareWith?: string;
 }
 
 export interface RehearsalRun {
@@ -130,6 +133,8 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
     runner: { runner, transaction },
     minNodeMajor: MIN_NODE_MAJOR,
     keep: options.keep === true,
+    ...(options.killAt ? { killAt: options.killAt } : {}),
+    ...(options.compareWith ? { compareWith: options.compareWith } : {}),
   };
   const nodePath = options.nodePath ?? 'node';
   // Its own process group, so a hard kill also ends anything the script started.
@@ -141,6 +146,7 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
   });
   let report: RehearsalReport | null = null;
   let progress: ProgressSnapshot | null = null;
+  let snapshotPath: string | null = null;
   let stopReason: 'cancelled' | 'timeout' | null = null;
   let spawnError: Error | null = null;
   let killTimer: NodeJS.Timeout | undefined;
@@ -158,6 +164,7 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
     if (!event) return emit({ type: 'log', stream: 'stderr', line: `evolve: ignored a malformed event from the rehearsal child: ${line.slice(0, 200)}` });
     if (event.type === 'finished') report = event.report;
     if (event.type === 'progress') progress = event.progress;
+    if (event.type === 'snapshot-ready') snapshotPath = event.path;
     emit(event);
   });
   for (const stream of ['stdout', 'stderr'] as const) {
@@ -193,6 +200,8 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
       (child.stdin as Writable).destroy();
       let final: RehearsalReport = report ?? emptyReport(script, start, stopReason ?? 'failed', describeExit(nodePath, spawnError, code, signal, stopReason, stderrTail), progress);
       if (report && stopReason && final.status === 'failed') final = { ...final, status: stopReason };
+      // --keep keeps the snapshot of a child that died too: a resume check runs the next attempt on it.
+      if (!report && options.keep && snapshotPath) final = { ...final, snapshot: { ...final.snapshot, path: snapshotPath } };
       const cleanup = options.keep && final.snapshot.path ? Promise.resolve(markKept(workDir)) : removeWorkDir(workDir);
       void cleanup.then(() => resolveDone(applyThresholds(final, maxTransactionMs)));
     });

@@ -9,12 +9,14 @@ import { REHEARSAL_SINK, type ProgressEvent, type RehearsalSink } from '../../..
 import type { StartCommand } from '../protocol';
 import { bundleScript } from './bundle';
 import { sendEvent } from './channel';
+import { armKillSwitch } from './kill-switch';
 import { installModuleHooks, requireFromRoots, type FenceTargets } from './modules';
 import { detectShape, runScript, type ScriptContext } from './runners';
 import { countPgliteTables, countSqliteTables, snapshotPglite, snapshotSqlite, type PgliteInstance, type PgliteModule } from './snapshot';
 import { openPgTransactions } from './trace-pg';
 import { tracePglite } from './trace-pglite';
 import { unrefPgliteTimers } from './pglite-timers';
+import { compareSqliteTables, type ReadonlySqlite } from './table-hash';
 import { openSqliteDatabases, openSqliteTransactions } from './trace-sqlite';
 import { Tracer, type FenceError } from './tracer';
 
@@ -109,7 +111,12 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
   installModuleHooks(tracer, fence, roots, bundle, dirname(command.script));
   // The snapshot's own PGlite was loaded before the hooks: trace it too (it is the script's `db`).
   if (pglite) tracePglite(tracer, pglite as unknown as Record<string, unknown>, fence.pgliteDir);
-  (globalThis as Record<symbol, unknown>)[REHEARSAL_SINK] = { emit: (event: ProgressEvent) => tracer.runtimeEvent(event) } satisfies RehearsalSink;
+  const killSwitch = command.killAt ? armKillSwitch(tracer, command.killAt) : null;
+  const emit = (event: ProgressEvent) => {
+    tracer.runtimeEvent(event);
+    killSwitch?.onRuntimeEvent(event);
+  };
+  (globalThis as Record<symbol, unknown>)[REHEARSAL_SINK] = { emit } satisfies RehearsalSink;
   process.on('uncaughtException', failures.fail);
   process.on('unhandledRejection', failures.fail);
   process.exit = ((code?: number) => failures.exit(Number(code ?? 0))) as typeof process.exit;
@@ -153,6 +160,17 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
     for (const db of openSqliteDatabases) (db as unknown as { close(): void }).close();
     tracer.internal++;
     state.after = await countTablesAfter(Database, pgliteDb, snapshotPath);
+    if (command.compareWith) compareWithReference(Database, snapshotPath, command.compareWith);
+  }
+}
+
+/** Resume check: the end state against the uninterrupted run's, sent before the report. */
+function compareWithReference(Database: SqliteCtor | null, snapshotPath: string, referencePath: string): void {
+  try {
+    if (!Database) throw new Error('the resume check compares SQLite snapshots only');
+    sendEvent({ type: 'tables-compared', tables: compareSqliteTables(Database as unknown as ReadonlySqlite, snapshotPath, referencePath) });
+  } catch (error) {
+    sendEvent({ type: 'log', stream: 'stderr', line: `evolve: could not compare the tables with the reference run: ${(error as Error).message}` });
   }
 }
 

@@ -1,0 +1,87 @@
+// The resume check: a script killed K times and rerun must end where an uninterrupted run ends.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { planKillPoints, runResumeCheck, seededRandom } from '../../server/src/rehearsal/resume-check';
+import { leftovers, workspace } from './helpers';
+
+/** users(id, name, email, display, visits): 40 rows. */
+function seed(file: string): void {
+  const db = new Database(file);
+  db.exec('CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, display TEXT, visits INTEGER NOT NULL DEFAULT 0)');
+  const insert = db.prepare('INSERT INTO users (name) VALUES (?)');
+  for (let i = 1; i <= 40; i++) insert.run(`user ${i}`);
+  db.close();
+}
+
+test('a resumable eachBatch script passes: killed twice, it ends where the uninterrupted run ends', async (t) => {
+  const ws = workspace(t);
+  seed(join(ws.dir, 'app.db'));
+  ws.write(
+    'resumable.ts',
+    `import type Database from 'better-sqlite3';
+import { eachBatch, betterSqlite3Adapter } from 'evolve-runtime';
+export default async function ({ db }: { db: Database.Database }) {
+  const page = db.prepare('SELECT id, name FROM users WHERE id > ? ORDER BY id LIMIT ?');
+  const update = db.prepare('UPDATE users SET display = upper(name), visits = visits + 1 WHERE id = ?');
+  await eachBatch(
+    { adapter: betterSqlite3Adapter(db), name: 'display', size: 4,
+      fetch: (after: number | undefined, size: number) => page.all(after ?? 0, size) as { id: number }[], key: (u) => u.id },
+    (rows) => { for (const u of rows) update.run(u.id); },
+  );
+}
+`,
+  );
+  const report = await runResumeCheck({ script: 'resumable.ts', workspace: ws.dir, tempRoot: ws.tempRoot, snapshot: 'app.db' }, { kills: 2, seed: 11 });
+  const check = report.resumeCheck;
+  assert.ok(check, 'the report has a resumeCheck');
+  assert.equal(check.error, null);
+  assert.deepEqual(check.killPoints, planKillPoints(report, 2, 11).map((p) => ({ ...p, reached: true })));
+  assert.equal(check.killPoints[0].unit, 'batch');
+  assert.deepEqual(check.tables.map((x) => [x.name, x.equal]), [['evolve_checkpoints', true], ['users', true]]);
+  assert.equal(check.tables.find((x) => x.name === 'users')?.rows, 40);
+  assert.equal(check.status, 'pass');
+  assert.deepEqual(leftovers(ws), [], 'every snapshot of the check is removed');
+});
+
+test('a non-idempotent script fails and names its table, with rows that differ', async (t) => {
+  const ws = workspace(t);
+  seed(join(ws.dir, 'app.db'));
+  // One transaction per row and no checkpoint: a rerun starts over and counts the first rows twice.
+  ws.write(
+    'counter.js',
+    `module.exports = ({ db }) => {
+  const bump = db.transaction((id) => db.prepare('UPDATE users SET visits = visits + 1 WHERE id = ?').run(id));
+  for (const { id } of db.prepare('SELECT id FROM users ORDER BY id').all()) bump(id);
+};
+`,
+  );
+  const report = await runResumeCheck({ script: 'counter.js', workspace: ws.dir, tempRoot: ws.tempRoot, snapshot: 'app.db' }, { kills: 1, seed: 3 });
+  const check = report.resumeCheck;
+  assert.ok(check);
+  assert.equal(check.status, 'fail');
+  assert.equal(check.error, null);
+  assert.deepEqual(check.killPoints.map((p) => [p.unit, p.reached]), [['transaction', true]]);
+  const users = check.tables.find((x) => x.name === 'users');
+  assert.equal(users?.equal, false, JSON.stringify(check.tables));
+  const resumedRow = users.exampleRows?.find((e) => e.side === 'resumed')?.row;
+  const referenceRow = users.exampleRows?.find((e) => e.side === 'reference' && e.row.id === resumedRow?.id)?.row;
+  assert.equal(resumedRow?.visits, 2, 'the row counted twice is shown');
+  assert.equal(referenceRow?.visits, 1, 'beside the row the uninterrupted run left');
+  assert.deepEqual(leftovers(ws), []);
+});
+
+test('kill points are reproducible from a seed, in an equal share of the work per kill', () => {
+  const reference = { batches: 100, transactions: { commits: 101 } as never, rowsWritten: 1000 };
+  const a = planKillPoints(reference, 3, 42);
+  assert.deepEqual(planKillPoints(reference, 3, 42), a);
+  assert.notDeepEqual(planKillPoints(reference, 3, 43), a);
+  assert.ok(a.every((p) => p.unit === 'batch' && p.n >= 1 && p.n <= 33), JSON.stringify(a));
+  assert.equal(planKillPoints({ batches: 0, transactions: { commits: 5 } as never, rowsWritten: 5 }, 1, 1)[0].unit, 'transaction');
+  assert.equal(planKillPoints({ batches: 0, transactions: { commits: 0 } as never, rowsWritten: 9 }, 1, 1)[0].unit, 'row');
+  const random = seededRandom(7);
+  const draws = Array.from({ length: 1000 }, random);
+  assert.ok(draws.every((x) => x >= 0 && x < 1));
+  assert.deepEqual(Array.from({ length: 1000 }, seededRandom(7)), draws);
+});
