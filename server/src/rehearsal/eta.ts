@@ -1,0 +1,81 @@
+// How long will the script take? Two estimates, both linear in rows, both with their basis:
+// - ProgressEta: during a run, from the fraction done so far (elapsed / fraction). The bench
+//   (bench/eta.bench.mjs) measures it at 10, 25 and 50% on uniform and skewed tables.
+// - productionEta: after a rehearsal, its measured rate on the tables it wrote to, scaled to the
+//   production row counts of those tables.
+// Neither knows about skew, caches, other hardware or lock contention: docs/rehearsal.md says where
+// they cannot be trusted, and `error` says it in every report.
+import type { EtaEstimate, RehearsalReport } from './protocol';
+
+export interface Clock {
+  now(): number;
+}
+
+/** Measured by bench/eta.bench.mjs on this machine; see docs/rehearsal.md for the figures. */
+export const ETA_ERROR_STATEMENT =
+  'Linear in rows: it assumes every row costs what the rehearsed rows cost on average. Measured (npm run bench, suite eta): ' +
+  'within about 15% from 10% progress on tables of uniform rows, but off by a factor of 2 or more on skewed tables ' +
+  '(rows that cost more late in key order), and it does not account for a colder cache, other hardware or lock ' +
+  'contention with a live application. Treat it as an order of magnitude, not a schedule.';
+
+/** The running estimate: total duration = elapsed / fraction done, from the run's first observation. */
+export class ProgressEta {
+  private readonly startedAt: number;
+
+  constructor(private readonly clock: Clock) {
+    this.startedAt = clock.now();
+  }
+
+  /** Estimated total and remaining ms once `done` of `total` units are done; null before any progress. */
+  estimate(done: number, total: number): { totalMs: number; remainingMs: number } | null {
+    if (!(total > 0) || !(done > 0)) return null;
+    const elapsed = this.clock.now() - this.startedAt;
+    const totalMs = (elapsed * total) / Math.min(done, total);
+    return { totalMs, remainingMs: Math.max(0, totalMs - elapsed) };
+  }
+}
+
+export interface EtaTableInput {
+  name: string;
+  /** Rows of the table in the rehearsal's snapshot. */
+  rehearsalRows: number;
+  /** Rows of the table in production, and how that number was obtained. */
+  productionRows: number;
+  counted: string;
+}
+
+/** Scales the rehearsal's duration by production rows over rehearsed rows of the tables it wrote to. */
+export function productionEta(durationMs: number, tables: EtaTableInput[]): EtaEstimate {
+  const rehearsed = tables.reduce((sum, t) => sum + t.rehearsalRows, 0);
+  const production = tables.reduce((sum, t) => sum + t.productionRows, 0);
+  const seconds = durationMs / 1000;
+  return {
+    etaMs: rehearsed > 0 && durationMs > 0 ? Math.round((durationMs * production) / rehearsed) : null,
+    basis: {
+      tables: tables.map((t) => ({ ...t, rowsPerSecond: seconds > 0 ? Math.round(t.rehearsalRows / seconds) : 0 })),
+      formula: `etaMs = durationMs × Σ productionRows / Σ rehearsalRows = ${Math.round(durationMs)} × ${production} / ${rehearsed}`,
+    },
+    error: tables.length === 0 ? 'The script wrote to no counted table, so there is no rate to scale.' : ETA_ERROR_STATEMENT,
+  };
+}
+
+/**
+ * The report's ETA: the tables the script wrote to, counted in the snapshot before the run (a copy
+ * of the source, so these are the source's counts when it was copied), or `productionRows` when
+ * given (counts of a bigger production database than the rehearsed one).
+ */
+export function etaForReport(report: RehearsalReport, touchedTables: string[], productionRows: Map<string, number> = new Map()): EtaEstimate {
+  const tables: EtaTableInput[] = [];
+  for (const name of touchedTables) {
+    const rehearsalRows = report.tables.find((t) => t.name === name.toLowerCase())?.rowsBefore;
+    if (rehearsalRows === null || rehearsalRows === undefined) continue;
+    const given = productionRows.get(name.toLowerCase());
+    tables.push({
+      name: name.toLowerCase(),
+      rehearsalRows,
+      productionRows: given ?? rehearsalRows,
+      counted: given === undefined ? `COUNT(*) of the snapshot of ${report.snapshot.source} before the run` : 'given with --production-rows',
+    });
+  }
+  return productionEta(report.durationMs, tables);
+}

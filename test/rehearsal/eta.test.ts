@@ -1,0 +1,55 @@
+// ETA arithmetic, with an injected clock: no test depends on how fast this machine is.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { etaForReport, ETA_ERROR_STATEMENT, productionEta, ProgressEta, type Clock } from '../../server/src/rehearsal/eta';
+import type { RehearsalReport } from '../../server/src/rehearsal/protocol';
+
+function fakeClock(start = 1000): Clock & { advance(ms: number): void } {
+  let now = start;
+  return { now: () => now, advance: (ms) => void (now += ms) };
+}
+
+test('the running ETA is elapsed / fraction done', () => {
+  const clock = fakeClock();
+  const eta = new ProgressEta(clock);
+  assert.equal(eta.estimate(0, 100), null, 'no progress, no estimate');
+  assert.equal(eta.estimate(5, 0), null, 'no total, no estimate');
+  clock.advance(2000);
+  assert.deepEqual(eta.estimate(10, 100), { totalMs: 20_000, remainingMs: 18_000 });
+  clock.advance(3000);
+  assert.deepEqual(eta.estimate(25, 100), { totalMs: 20_000, remainingMs: 15_000 });
+  assert.deepEqual(eta.estimate(120, 100), { totalMs: 5000, remainingMs: 0 }, 'past the total: done now');
+});
+
+test('the production ETA scales the duration by production rows over rehearsed rows', () => {
+  const eta = productionEta(4000, [
+    { name: 'users', rehearsalRows: 1000, productionRows: 50_000, counted: 'given' },
+    { name: 'orders', rehearsalRows: 3000, productionRows: 150_000, counted: 'given' },
+  ]);
+  assert.equal(eta.etaMs, 200_000);
+  assert.deepEqual(eta.basis.tables.map((t) => [t.name, t.rowsPerSecond]), [['users', 250], ['orders', 750]]);
+  assert.equal(eta.basis.formula, 'etaMs = durationMs × Σ productionRows / Σ rehearsalRows = 4000 × 200000 / 4000');
+  assert.equal(eta.error, ETA_ERROR_STATEMENT);
+  assert.equal(productionEta(4000, []).etaMs, null);
+  assert.match(productionEta(4000, []).error, /no counted table/);
+  assert.equal(productionEta(0, [{ name: 't', rehearsalRows: 5, productionRows: 5, counted: 'x' }]).etaMs, null);
+});
+
+test("a report's ETA uses the counts of the tables the script wrote to, or the production counts given", () => {
+  const report = {
+    durationMs: 1500,
+    snapshot: { source: 'app.db' },
+    tables: [
+      { name: 'users', rowsBefore: 300, rowsAfter: 300 },
+      { name: 'audit', rowsBefore: null, rowsAfter: 2 },
+      { name: 'untouched', rowsBefore: 9000, rowsAfter: 9000 },
+    ],
+  } as unknown as RehearsalReport;
+  const same = etaForReport(report, ['Users', 'audit']);
+  assert.equal(same.etaMs, 1500, 'a full copy: production takes as long as the rehearsal');
+  assert.deepEqual(same.basis.tables.map((t) => t.name), ['users'], 'uncounted tables are left out');
+  assert.match(same.basis.tables[0].counted, /COUNT\(\*\) of the snapshot of app\.db/);
+  const bigger = etaForReport(report, ['users'], new Map([['users', 3000]]));
+  assert.equal(bigger.etaMs, 15_000);
+  assert.equal(bigger.basis.tables[0].counted, 'given with --production-rows');
+});
