@@ -2,7 +2,14 @@
 // in the status bar, and contributes the "Evolve" commands. Activation errors are shown, never swallowed.
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { ClientCommands, LANGUAGE_SERVER_ID, LintWorkspaceRequest, StatusNotification } from '../../server/src/lsp/protocol';
+import {
+  ClientCommands,
+  LANGUAGE_SERVER_ID,
+  LintWorkspaceRequest,
+  PickVendorFolderRequest,
+  StatusNotification,
+  type EvolveInitializationOptions,
+} from '../../server/src/lsp/protocol';
 import { EvolveStatusBar } from './status-bar';
 
 let client: LanguageClient | undefined;
@@ -20,6 +27,8 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
       { scheme: 'file', language: 'javascript' },
     ],
     outputChannel: output,
+    // Restricted Mode: the server still lints but never runs anything (e.g. a package manager).
+    initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted } satisfies EvolveInitializationOptions,
   };
   // The id makes `evolve.trace.server` control protocol tracing.
   return new LanguageClient(LANGUAGE_SERVER_ID, 'Evolve', serverOptions, clientOptions);
@@ -40,7 +49,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     started.onDidChangeState(({ newState }) => {
       if (newState === State.Stopped) status.failed('the language server stopped (see the output; run "Evolve: Restart Server")');
     });
-    context.subscriptions.push(started.onNotification(StatusNotification, (params) => status.update(params)));
+    context.subscriptions.push(
+      started.onNotification(StatusNotification, (params) => status.update(params)),
+      started.onRequest(PickVendorFolderRequest, async ({ defaultFolder }) => {
+        const picked = await vscode.window.showOpenDialog({
+          canSelectFolders: true,
+          canSelectFiles: false,
+          canSelectMany: false,
+          defaultUri: vscode.Uri.file(defaultFolder),
+          openLabel: 'Vendor evolve-runtime here',
+          title: 'Folder for the vendored evolve-runtime (evolve-runtime.js and its types)',
+        });
+        return picked?.[0]?.fsPath ?? null;
+      }),
+    );
     client = started;
     await started.start();
   };
@@ -71,6 +93,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         `Evolve: ${result.findings} finding${result.findings === 1 ? '' : 's'} in ${result.files} evolve script${result.files === 1 ? '' : 's'}.`,
       );
     }),
+  );
+
+  // The server learns of trust at start: granting it restarts the server with it.
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => vscode.commands.executeCommand(ClientCommands.restartServer)),
   );
 
   try {

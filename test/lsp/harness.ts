@@ -71,7 +71,12 @@ export class LspClient {
     readonly connection: MessageConnection,
   ) {}
 
-  static async start(workspace: string, caps = capabilities(), settings?: Record<string, unknown>): Promise<{ client: LspClient; init: InitializeResult }> {
+  static async start(
+    workspace: string,
+    caps = capabilities(),
+    settings?: Record<string, unknown>,
+    initializationOptions?: Record<string, unknown>,
+  ): Promise<{ client: LspClient; init: InitializeResult }> {
     if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npm run build\` first.`);
     // --no-addons: the server runs inside editors' own runtimes and must never load a native module;
     // with this flag any attempt fails the test instead of passing unnoticed.
@@ -112,6 +117,7 @@ export class LspClient {
       rootUri: uriOf(workspace),
       workspaceFolders: [{ uri: uriOf(workspace), name: 'ws' }],
       capabilities: caps,
+      initializationOptions,
     })])) as InitializeResult;
     exited.catch(() => undefined); // a later exit is the test's business (stop() waits for it)
     await connection.sendNotification('initialized', {});

@@ -12,7 +12,16 @@ import {
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver';
 import { CONFIG_FILE_NAME } from '../core/config';
-import { FIX_ALL_KIND, readSettings, SETTINGS_SECTION, SHOW_DOCUMENTATION_COMMAND, type LintWorkspaceResult } from './protocol';
+import {
+  ADD_RUNTIME_COMMAND,
+  FIX_ALL_KIND,
+  readSettings,
+  SETTINGS_SECTION,
+  SHOW_DOCUMENTATION_COMMAND,
+  type AddRuntimeArgs,
+  type EvolveInitializationOptions,
+  type LintWorkspaceResult,
+} from './protocol';
 import { clientAbilities, EvolveService, uriToPath } from './service';
 import { WorkspaceScanner } from './workspace-scanner';
 
@@ -39,6 +48,7 @@ export class EvolveLanguageServer {
     const { service } = this;
     service.abilities = clientAbilities(params);
     this.initializationOptions = params.initializationOptions;
+    service.workspaceTrusted = (params.initializationOptions as EvolveInitializationOptions | undefined)?.workspaceTrusted !== false;
     this.supportsWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
     const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? [params.rootUri ? uriToPath(params.rootUri) : undefined];
     service.configs.setRoots(folders.filter((f): f is string => !!f));
@@ -46,7 +56,7 @@ export class EvolveLanguageServer {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND], resolveProvider: false },
-        executeCommandProvider: { commands: [SHOW_DOCUMENTATION_COMMAND] },
+        executeCommandProvider: { commands: [SHOW_DOCUMENTATION_COMMAND, ADD_RUNTIME_COMMAND] },
         // Helpers are analysed across files, so a change in one file can change another's diagnostics.
         ...(service.abilities.pullDiagnostics
           ? { diagnosticProvider: { identifier: 'evolve', interFileDependencies: true, workspaceDiagnostics: false } }
@@ -119,8 +129,14 @@ export class EvolveLanguageServer {
     if (this.service.settings.scanWorkspace) await this.scanner.run();
   }
 
-  /** "Show documentation": opens the rule page in the browser where the client can, else shows the URL. */
+  /** "Add evolve-runtime to this project"; "Show documentation": opens the rule page in the browser where the client can, else shows the URL. */
   async executeCommand({ command, arguments: args }: ExecuteCommandParams): Promise<void> {
+    if (command === ADD_RUNTIME_COMMAND) {
+      const uri = (args?.[0] as Partial<AddRuntimeArgs> | undefined)?.uri;
+      const path = typeof uri === 'string' ? uriToPath(uri) : undefined;
+      if (path) await this.service.runtime.add(path);
+      return;
+    }
     const url = args?.[0];
     if (command !== SHOW_DOCUMENTATION_COMMAND || typeof url !== 'string') return;
     if (this.service.abilities.showDocument) await this.connection.window.showDocument({ uri: url, external: true });

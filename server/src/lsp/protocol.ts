@@ -1,6 +1,6 @@
 // The one typed definition of Evolve's LSP extensions and settings, imported by the VS Code client
 // (client/src) and the language server alike, so both sides agree on names and shapes.
-import { NotificationType, RequestType0 } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 
 /** The server's id: the client's `evolve.trace.server` setting follows from it. */
 export const LANGUAGE_SERVER_ID = 'evolve';
@@ -45,6 +45,28 @@ export const LintWorkspaceRequest = new RequestType0<LintWorkspaceResult, void>(
 export const SHOW_DOCUMENTATION_COMMAND = 'evolve.showDocumentation';
 /** Code action kind of "Fix all evolve problems" (usable in editor.codeActionsOnSave). */
 export const FIX_ALL_KIND = 'source.fixAll.evolve';
+
+/** Server-side command of the "Add evolve-runtime to this project" code action; argument: AddRuntimeArgs. */
+export const ADD_RUNTIME_COMMAND = 'evolve.addRuntime';
+export interface AddRuntimeArgs {
+  /** The script whose batching rewrite needs evolve-runtime. */
+  uri: string;
+}
+
+/**
+ * Asked by the server before vendoring evolve-runtime: the folder to copy it into (absolute path),
+ * or null when the user cancelled. Clients without a handler get `defaultFolder`.
+ */
+export interface PickVendorFolderParams {
+  defaultFolder: string;
+}
+export const PickVendorFolderRequest = new RequestType<PickVendorFolderParams, string | null, void>('evolve/pickVendorFolder');
+
+/** `initializationOptions.workspaceTrusted`: false in VS Code's Restricted Mode (nothing may run then). */
+export interface EvolveInitializationOptions {
+  workspaceTrusted?: boolean;
+  settings?: unknown;
+}
 
 /** Client commands, all in the "Evolve" category. */
 export const ClientCommands = {

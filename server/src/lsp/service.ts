@@ -24,6 +24,7 @@ import { fixAllAction, quickFixes, wantsKind, type ActionableDiagnostic } from '
 import { ConfigStore } from './config-store';
 import { configProblemsToDiagnostics, fileResultToDiagnostics, isEvolveDiagnosticData } from './diagnostics';
 import { DEFAULT_SETTINGS, FIX_ALL_KIND, StatusNotification, type EvolveSettings, type ServerState } from './protocol';
+import { RuntimeSetup } from './runtime-actions';
 import { DebouncedScheduler } from './scheduler';
 import type { EditContext, EditTarget } from './workspace-edit';
 
@@ -87,7 +88,18 @@ export class EvolveService {
   /** Files whose analysis threw, with the error: shown as the status until they analyse again. */
   private readonly failures = new Map<string, string>();
 
-  constructor(readonly connection: Connection) {}
+  /** False in VS Code's Restricted Mode (initializationOptions.workspaceTrusted): nothing may run. */
+  workspaceTrusted = true;
+  readonly runtime: RuntimeSetup;
+
+  constructor(readonly connection: Connection) {
+    this.runtime = new RuntimeSetup({
+      connection,
+      rootOf: (file) => this.configs.rootOf(file),
+      workspaceTrusted: () => this.workspaceTrusted,
+      changed: () => this.refreshAllDocuments(),
+    });
+  }
 
   // ---- analysis -------------------------------------------------------------------------------
 
@@ -292,7 +304,9 @@ export class EvolveService {
         : current.diagnostics
             .filter((d) => intersects(d.range, params.range) && (fromClient.length === 0 || fromClient.some((c) => c.data.ruleId === d.code)))
             .flatMap(actionable);
-      actions.push(...quickFixes(items, ctx));
+      const path = uriToPath(doc.uri);
+      const runtime = path ? this.runtime.adjust(items, path, doc.uri) : { items, actions: [] };
+      actions.push(...quickFixes(runtime.items, ctx), ...runtime.actions);
     }
     if (wantsKind(FIX_ALL_KIND, params.context.only)) {
       const fixAll = fixAllAction(current.diagnostics.flatMap(actionable), ctx);
