@@ -1,7 +1,7 @@
 // ETA arithmetic, with an injected clock: no test depends on how fast this machine is.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { etaForReport, ETA_ERROR_STATEMENT, productionEta, ProgressEta, type Clock } from '../../server/src/rehearsal/eta';
+import { etaForReport, ETA_ERROR_STATEMENT, parseProductionRows, productionEta, ProgressEta, type Clock } from '../../server/src/rehearsal/eta';
 import type { RehearsalReport } from '../../server/src/rehearsal/protocol';
 
 function fakeClock(start = 1000): Clock & { advance(ms: number): void } {
@@ -52,4 +52,9 @@ test("a report's ETA uses the counts of the tables the script wrote to, or the p
   const bigger = etaForReport(report, ['users'], new Map([['users', 3000]]));
   assert.equal(bigger.etaMs, 15_000);
   assert.equal(bigger.basis.tables[0].counted, 'given with --production-rows');
+});
+
+test('--production-rows parses table=count pairs and says what it wants otherwise', () => {
+  assert.deepEqual([...parseProductionRows('Users=2000000, orders=9e6')], [['users', 2_000_000], ['orders', 9_000_000]]);
+  assert.throws(() => parseProductionRows('users:5'), /table=count pairs .* "users:5" is not one/);
 });

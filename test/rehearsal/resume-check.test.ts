@@ -1,8 +1,11 @@
 // The resume check: a script killed K times and rerun must end where an uninterrupted run ends.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
+import { runRehearseCommand } from '../../server/src/rehearsal/cli-rehearse';
+import type { RehearsalReport } from '../../server/src/rehearsal/protocol';
 import { planKillPoints, runResumeCheck, seededRandom } from '../../server/src/rehearsal/resume-check';
 import { leftovers, workspace } from './helpers';
 
@@ -43,6 +46,8 @@ export default async function ({ db }: { db: Database.Database }) {
   assert.equal(check.tables.find((x) => x.name === 'users')?.rows, 40);
   assert.equal(check.status, 'pass');
   assert.deepEqual(leftovers(ws), [], 'every snapshot of the check is removed');
+  // The reference run's report carries the ETA, from the table it wrote to.
+  assert.deepEqual(report.eta?.basis.tables.map((x) => [x.name, x.rehearsalRows, x.productionRows]), [['users', 40, 40]]);
 });
 
 test('a non-idempotent script fails and names its table, with rows that differ', async (t) => {
@@ -84,4 +89,21 @@ test('kill points are reproducible from a seed, in an equal share of the work pe
   const draws = Array.from({ length: 1000 }, random);
   assert.ok(draws.every((x) => x >= 0 && x < 1));
   assert.deepEqual(Array.from({ length: 1000 }, seededRandom(7)), draws);
+});
+
+test('evolve rehearse --resume-check K --seed N: exit 1 on a failed check, the seed in the JSON report', async (t) => {
+  const ws = workspace(t);
+  seed(join(ws.dir, 'app.db'));
+  ws.write('insert-twice.js', "module.exports = ({ db }) => { db.prepare(\"INSERT INTO users (name) VALUES ('extra')\").run(); db.prepare(\"INSERT INTO users (name) VALUES ('extra 2')\").run(); };\n");
+  const stdout = new PassThrough();
+  let out = '';
+  stdout.on('data', (chunk) => (out += chunk));
+  const code = await runRehearseCommand(['insert-twice.js', '--snapshot', 'app.db', '--resume-check', '1', '--seed', '9', '--json'], { stdout, stderr: new PassThrough(), cwd: ws.dir });
+  const report = JSON.parse(out) as RehearsalReport;
+  assert.equal(code, 1);
+  assert.equal(report.resumeCheck?.seed, 9);
+  assert.deepEqual(report.resumeCheck?.killPoints, [{ unit: 'row', n: 1, reached: true }]);
+  assert.deepEqual(report.resumeCheck?.tables.map((x) => [x.name, x.equal, x.rows, x.referenceRows]), [['users', false, 43, 42]]);
+  const usage = await runRehearseCommand(['insert-twice.js', '--snapshot', 'app.db', '--resume-check', '0'], { stdout: new PassThrough(), stderr: new PassThrough(), cwd: ws.dir });
+  assert.equal(usage, 2);
 });

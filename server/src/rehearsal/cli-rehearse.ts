@@ -4,6 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startRehearsal, type RehearsalOptions } from './engine';
+import { parseProductionRows } from './eta';
+import { runResumeCheck, type ResumeCheckOptions } from './resume-check';
 import { progressLine, summary } from './format';
 import type { ChildEvent, RehearsalReport } from './protocol';
 import { RehearsalConfigError } from './snapshot-source';
@@ -24,6 +26,10 @@ Options:
   --json                    Print the JSON report instead of the summary
   --max-transaction-ms N    Exit 1 when a transaction took longer than N ms
   --node PATH               The Node that runs the script (default: node on PATH)
+  --resume-check K          Also kill the script K times (SIGKILL at a random committed batch)
+                            and rerun it; fail when its end state differs from an uninterrupted run
+  --seed N                  Seed of the resume check's kill points (default: random, reported)
+  --production-rows T=N,... Production row counts for the ETA (default: the snapshot's counts)
   -h, --help                Show this help
 
 Exit codes: 0 ok; 1 failed, timed out, cancelled or over a threshold; 2 usage or config error.`;
@@ -41,7 +47,9 @@ function positiveNumber(value: string | undefined, flag: string): number | undef
   return n;
 }
 
-function parseOptions(argv: string[], cwd: string): RehearsalOptions & { report?: string; json: boolean } | 'help' {
+type CliOptions = RehearsalOptions & { report?: string; json: boolean; resumeCheck?: ResumeCheckOptions };
+
+function parseOptions(argv: string[], cwd: string): CliOptions | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
@@ -56,6 +64,9 @@ function parseOptions(argv: string[], cwd: string): RehearsalOptions & { report?
         json: { type: 'boolean' },
         'max-transaction-ms': { type: 'string' },
         node: { type: 'string' },
+        'resume-check': { type: 'string' },
+        seed: { type: 'string' },
+        'production-rows': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -80,7 +91,19 @@ function parseOptions(argv: string[], cwd: string): RehearsalOptions & { report?
     nodePath: values.node,
     report: values.report === undefined ? undefined : resolve(cwd, values.report),
     json: values.json === true,
+    productionRows: values['production-rows'] === undefined ? undefined : parseProductionRows(values['production-rows']),
+    resumeCheck: resumeCheckOptions(values['resume-check'], values.seed),
   };
+}
+
+function resumeCheckOptions(kills: string | undefined, seed: string | undefined): ResumeCheckOptions | undefined {
+  if (kills === undefined) {
+    if (seed !== undefined) throw new RehearsalConfigError('--seed applies to --resume-check only.');
+    return undefined;
+  }
+  if (!/^[1-9]\d*$/.test(kills)) throw new RehearsalConfigError(`--resume-check needs a number of kills of 1 or more, got "${kills}".`);
+  if (seed !== undefined && !/^\d+$/.test(seed)) throw new RehearsalConfigError(`--seed must be a whole number, got "${seed}".`);
+  return { kills: Number(kills), seed: seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(seed) };
 }
 
 /** Shows the child's log lines and, on a terminal, one redrawn progress line. */
@@ -123,6 +146,19 @@ export async function runRehearseCommand(argv: string[], io: RehearseIo): Promis
     return 0;
   }
   const printer = eventPrinter(io.stderr);
+  if (options.resumeCheck) {
+    let checked;
+    try {
+      checked = await runResumeCheck(options, options.resumeCheck, printer.onEvent);
+    } catch (error) {
+      if (!(error instanceof RehearsalConfigError)) throw error;
+      io.stderr.write(`evolve rehearse: ${error.message}\n`);
+      return 2;
+    } finally {
+      printer.clear();
+    }
+    return finish(io, options, checked);
+  }
   let run;
   try {
     run = startRehearsal(options, printer.onEvent);
@@ -147,8 +183,13 @@ export async function runRehearseCommand(argv: string[], io: RehearseIo): Promis
     process.removeListener('SIGINT', onInterrupt);
     printer.clear();
   }
+  return finish(io, options, report);
+}
+
+/** Writes the report where asked and gives the exit code: 1 for a failed run, threshold or resume check. */
+function finish(io: RehearseIo, options: CliOptions, report: RehearsalReport): number {
   if (options.report) writeFileSync(options.report, JSON.stringify(report, null, 2) + '\n');
   if (options.json) io.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else io.stdout.write(summary(report, relative(io.cwd, report.script) || report.script));
-  return report.status === 'ok' && report.thresholds.exceeded.length === 0 ? 0 : 1;
+  return report.status === 'ok' && report.thresholds.exceeded.length === 0 && report.resumeCheck?.status !== 'fail' ? 0 : 1;
 }

@@ -10,6 +10,7 @@ import type { Readable, Writable } from 'node:stream';
 import { ConfigError, runnerFor, type EvolveConfig } from '../core/config';
 import { loadConfig } from '../core/config-file';
 import { parseChildEvent, type ChildEvent, type KillPoint, type ProgressSnapshot, type RehearsalReport, type RehearsalStatus, type StartCommand } from './protocol';
+import { etaForReport } from './eta';
 import { RehearsalConfigError, resolveSnapshot } from './snapshot-source';
 import { createWorkDir, markKept, removeWorkDir, sweepLeftovers } from './workdir';
 
@@ -39,6 +40,8 @@ export interface RehearsalOptions {
   /** Resume check (resume-check.ts): where the child kills itself, and the kept run to compare with. */
   killAt?: KillPoint;
   compareWith?: string;
+  /** Production row counts by table, for the ETA, when production is bigger than the snapshot. */
+  productionRows?: Map<string, number>;
 }
 
 export interface RehearsalRun {
@@ -203,7 +206,8 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
       // --keep keeps the snapshot of a child that died too: a resume check runs the next attempt on it.
       if (!report && options.keep && snapshotPath) final = { ...final, snapshot: { ...final.snapshot, path: snapshotPath } };
       const cleanup = options.keep && final.snapshot.path ? Promise.resolve(markKept(workDir)) : removeWorkDir(workDir);
-      void cleanup.then(() => resolveDone(applyThresholds(final, maxTransactionMs)));
+      const eta = etaForReport(final, progress?.touchedTables ?? [], options.productionRows);
+      void cleanup.then(() => resolveDone(applyThresholds({ ...final, eta }, maxTransactionMs)));
     });
   });
   return { workDir, child, cancel: () => stop('cancelled'), done };

@@ -6,6 +6,7 @@
 // Neither knows about skew, caches, other hardware or lock contention: docs/rehearsal.md says where
 // they cannot be trusted, and `error` says it in every report.
 import type { EtaEstimate, RehearsalReport } from './protocol';
+import { RehearsalConfigError } from './snapshot-source';
 
 export interface Clock {
   now(): number;
@@ -13,10 +14,10 @@ export interface Clock {
 
 /** Measured by bench/eta.bench.mjs on this machine; see docs/rehearsal.md for the figures. */
 export const ETA_ERROR_STATEMENT =
-  'Linear in rows: it assumes every row costs what the rehearsed rows cost on average. Measured (npm run bench, suite eta): ' +
-  'within about 15% from 10% progress on tables of uniform rows, but off by a factor of 2 or more on skewed tables ' +
-  '(rows that cost more late in key order), and it does not account for a colder cache, other hardware or lock ' +
-  'contention with a live application. Treat it as an order of magnitude, not a schedule.';
+  'Linear in rows: it assumes every row costs what the rehearsed rows cost on average. Measured (npm run bench, suite eta, ' +
+  'on a busy 2-core machine): the running estimate was 16-35% off at 10% progress on uniform rows and 30-60% off on ' +
+  'skewed ones (the last fifth of the rows 40 times bigger), and this production estimate also ignores a colder cache, ' +
+  'other hardware and lock contention with a live application. Treat it as an order of magnitude, not a schedule.';
 
 /** The running estimate: total duration = elapsed / fraction done, from the run's first observation. */
 export class ProgressEta {
@@ -78,4 +79,15 @@ export function etaForReport(report: RehearsalReport, touchedTables: string[], p
     });
   }
   return productionEta(report.durationMs, tables);
+}
+
+/** `users=2000000,orders=9e6` → counts by table (lower case), for --production-rows. */
+export function parseProductionRows(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const part of text.split(',').filter((p) => p.trim())) {
+    const match = /^\s*([^=\s]+)\s*=\s*(\d+(?:\.\d+)?(?:e\d+)?)\s*$/i.exec(part);
+    if (!match) throw new RehearsalConfigError(`--production-rows wants table=count pairs separated by commas (users=2000000,orders=9000000); "${part}" is not one.`);
+    counts.set(match[1].toLowerCase(), Math.round(Number(match[2])));
+  }
+  return counts;
 }
