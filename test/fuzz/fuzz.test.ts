@@ -79,6 +79,17 @@ describe('analyzer fuzzing', () => {
     assert.deepEqual(result.findings.map((f) => [f.ruleId, f.range.start.line + 1]), [['unbatched-loop', 6]]);
   });
 
+  it('nesting that overflows even after blanking keeps the lines before it, and drops findings the cut could make wrong', () => {
+    const analyzer = fuzzAnalyzer();
+    const arrows = 'const f = ' + '() => '.repeat(20_000) + '1;';
+    const cutFunction = `export async function backfill(knex) {\n  const trx = await knex.transaction();\n  ${arrows}\n  await trx.commit();\n}\n`;
+    const result = analyzer.analyzeFile(`${ROOT}/${unbatched.file}`, unbatched.text + cutFunction);
+    const cutLine = unbatched.text.split('\n').length + 2;
+    assert.match(result.fatal?.message ?? '', new RegExp(`too deeply nested for Evolve to analyse \\(everything from line ${cutLine} on was skipped\\)`));
+    // The template's loop is kept; the transaction whose commit was cut away is not reported as left open.
+    assert.deepEqual(result.findings.map((f) => [f.ruleId, f.range.start.line + 1]), [['unbatched-loop', 5]]);
+  });
+
   it('a file over 2 MB is refused with its size', () => {
     const result = fuzzAnalyzer().analyzeFile(`${ROOT}/scripts/big.ts`, `// ${'x'.repeat(2_100_000)}\n`);
     assert.equal(result.fatal?.message, `analysis gave up: ${ROOT}/scripts/big.ts is too large for Evolve to analyse (2.1 MB; the limit is 2.0 MB); split it or disable Evolve for it with /* evolve-disable */`);

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { EvolveConfig } from './config';
 import { cutStart, describeCut } from './deep-nesting';
-import { firstSyntaxError, nestingCutOf, parseSource } from './parse';
+import { firstSyntaxError, inCutStatement, nestingCutOf, parseSource } from './parse';
 import { RULES } from './rules';
 import { applyPrecedence } from './rules/precedence';
 import type { RuleReport } from './rules/rule';
@@ -160,6 +160,7 @@ export class Analyzer {
         if (error instanceof AnalysisBudgetExceeded) break;
       }
     }
+    if (cut) result.findings = result.findings.filter((f) => !inCutStatement(sf, cut, f.start));
     result.findings = applyPrecedence(result.findings, (f) => subjects.get(f) ?? []);
     result.findings.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
     return result;

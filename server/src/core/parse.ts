@@ -53,8 +53,24 @@ export function nestingCutOf(sf: ts.SourceFile): NestingCut | undefined {
   return cuts.get(sf);
 }
 
+function syntaxErrors(sf: ts.SourceFile): ts.DiagnosticWithLocation[] {
+  return (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+}
+
 /** The first syntax error TypeScript recovered from, if any. */
 export function firstSyntaxError(sf: ts.SourceFile): ts.DiagnosticWithLocation | undefined {
-  const diags = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics;
-  return diags && diags.length > 0 ? diags[0] : undefined;
+  return syntaxErrors(sf)[0];
+}
+
+/**
+ * Whether `offset` lies in a top-level statement the cut went through: what was skipped there (a commit,
+ * a LIMIT) could make a finding wrong, so such findings are dropped rather than shown.
+ */
+export function inCutStatement(sf: ts.SourceFile, cut: NestingCut, offset: number): boolean {
+  const statement = sf.statements.find((s) => s.pos <= offset && offset < s.end);
+  if (!statement) return false;
+  if (cut.blanked.some((b) => b.start < statement.end && b.end > statement.pos)) return true;
+  // The kept prefix ends inside its last statement when that statement ends in a syntax error.
+  const last = sf.statements[sf.statements.length - 1];
+  return cut.prefixEnd !== undefined && statement === last && syntaxErrors(sf).some((d) => d.start >= last.pos);
 }
