@@ -65,7 +65,7 @@ test('evolve rehearse: usage and config errors exit 2, a failing script exits 1'
   assert.equal((await cli(['missing.ts', '--snapshot', 'app.db'], ws.dir)).code, 2);
   const badEngine = await cli(['fails.js', '--snapshot', 'app.db', '--engine', 'mysql'], ws.dir);
   assert.equal(badEngine.code, 2);
-  assert.match(badEngine.stderr, /--engine must be sqlite or pglite/);
+  assert.match(badEngine.stderr, /--engine must be sqlite, pglite or postgres/);
   const noSnapshot = await cli(['fails.js'], ws.dir);
   assert.equal(noSnapshot.code, 2);
   assert.match(noSnapshot.stderr, /No snapshot to rehearse on/);

@@ -27,16 +27,22 @@ test('--snapshot: a config name, then a URL, then a path; the engine from the so
   assert.equal(resolveSnapshot('./app.db', undefined, config, ws.dir).engine, 'sqlite');
   assert.equal(resolveSnapshot(`file://${sqlite}`, undefined, config, ws.dir).source, sqlite);
   assert.equal(resolveSnapshot('pg.tgz', undefined, config, ws.dir).engine, 'pglite');
-  assert.throws(() => resolveSnapshot('postgres://admin:hunter2@db.internal/app', undefined, config, ws.dir), (e: Error) => {
+  assert.deepEqual(resolveSnapshot('postgres://admin:hunter2@db.internal/app', undefined, config, ws.dir), {
+    engine: 'postgres',
+    source: 'postgres://admin:hunter2@db.internal/app',
+    label: 'postgres://admin:***@db.internal/app',
+  });
+  assert.throws(() => resolveSnapshot('postgres://admin:hunter2@db.internal', undefined, config, ws.dir), (e: Error) => {
     assert.ok(e instanceof RehearsalConfigError);
-    assert.match(e.message, /admin:\*\*\*@db\.internal/);
+    assert.match(e.message, /admin:\*\*\*@db\.internal.*names no database/);
     assert.doesNotMatch(e.message, /hunter2/);
     return true;
   });
+  assert.throws(() => resolveSnapshot('postgres://db.internal/app', 'sqlite', config, ws.dir), /use --engine postgres/);
   assert.throws(() => resolveSnapshot('prod', undefined, config, ws.dir), /No snapshot named "prod".*names: staging, app\.db/);
   assert.throws(() => resolveSnapshot(undefined, undefined, config, ws.dir), /Several snapshots are configured \(staging, app\.db\)/);
   assert.throws(() => resolveSnapshot(undefined, undefined, defaultConfig(ws.dir), ws.dir), /pass --snapshot/);
-  assert.throws(() => resolveSnapshot('pg.tgz', 'postgres', config, ws.dir), /does not rehearse on yet/);
+  assert.throws(() => resolveSnapshot('pg.tgz', 'postgres', config, ws.dir), /must be a postgres:\/\/ URL/);
 });
 
 test('the engine refuses a snapshot that would be the source itself', (t) => {

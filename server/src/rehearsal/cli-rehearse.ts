@@ -1,4 +1,4 @@
-// `evolve rehearse <script> [--snapshot SRC] [--engine sqlite|pglite] [--timeout S] [--keep]
+// `evolve rehearse <script> [--snapshot SRC] [--engine sqlite|pglite|postgres] [--timeout S] [--keep]
 //  [--report FILE] [--json] [--max-transaction-ms N] [--node PATH]`
 import { writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
@@ -17,9 +17,11 @@ what it does and reports it. The real database is never opened for writing.
 
 Options:
   --snapshot SRC            A snapshot name from evolve.config.json, a SQLite file, a PGlite data
-                            folder or dump (.tar/.tgz), or a file:// URL (default: the only
-                            configured snapshot, else the one named "default")
-  --engine sqlite|pglite    Engine of the snapshot (default: from the config or the source)
+                            folder or dump (.tar/.tgz), a file:// URL, or a postgres:// URL
+                            (cloned into a scratch database) (default: the only configured
+                            snapshot, else the one named "default")
+  --engine sqlite|pglite|postgres
+                            Engine of the snapshot (default: from the config or the source)
   --timeout S               Stop the script after S seconds (exit code 1)
   --keep                    Keep the snapshot after the run (its path is in the report)
   --report FILE             Write the JSON report to FILE
@@ -76,8 +78,8 @@ function parseOptions(argv: string[], cwd: string): CliOptions | 'help' {
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   if (positionals.length !== 1) throw new RehearsalConfigError(positionals.length ? `Rehearse one script at a time (got ${positionals.join(', ')}).` : 'Which script? evolve rehearse <script>');
-  if (values.engine !== undefined && values.engine !== 'sqlite' && values.engine !== 'pglite') {
-    throw new RehearsalConfigError(`--engine must be sqlite or pglite, got "${values.engine}".`);
+  if (values.engine !== undefined && values.engine !== 'sqlite' && values.engine !== 'pglite' && values.engine !== 'postgres') {
+    throw new RehearsalConfigError(`--engine must be sqlite, pglite or postgres, got "${values.engine}".`);
   }
   const timeout = positiveNumber(values.timeout, '--timeout');
   return {

@@ -4,7 +4,9 @@
 // Both sides validate what they read: a malformed line is reported, never trusted.
 import type { ProgressEvent } from '../../../runtime/src/progress-events';
 
-export type SnapshotEngineName = 'sqlite' | 'pglite';
+export type SnapshotEngineName = 'sqlite' | 'pglite' | 'postgres';
+/** How a PostgreSQL source was cloned into the scratch database. */
+export type PgCloneMethod = 'template' | 'pg_dump' | 'copy';
 export type RehearsalStatus = 'ok' | 'failed' | 'cancelled' | 'timeout';
 export type StatementKind = 'select' | 'insert' | 'update' | 'delete' | 'ddl' | 'transaction' | 'other';
 
@@ -18,8 +20,10 @@ export interface StartCommand {
   /** Evolve's own install (holds dist/ and node_modules/), the second place drivers resolve from. */
   evolveRoot: string;
   engine: SnapshotEngineName;
-  /** Absolute path of the source database (SQLite file, PGlite data directory or PGlite dump). */
+  /** Absolute path of the source database (SQLite file, PGlite data directory or PGlite dump), or its URL (postgres). */
   source: string;
+  /** postgres: the server URL the scratch database is made on (default: the source's server). */
+  target?: string;
   /** The source as shown to people (credentials removed). */
   sourceLabel: string;
   /** Private folder (0700) the child puts the bundle and the snapshot in. */
@@ -103,7 +107,15 @@ export interface RehearsalReport {
   durationMs: number;
   /** rowsWritten per second of durationMs (0 when nothing was written). */
   rowsPerSecond: number;
-  snapshot: { engine: SnapshotEngineName; source: string; bytes: number; ms: number; path: string | null };
+  snapshot: {
+    engine: SnapshotEngineName;
+    source: string;
+    bytes: number;
+    ms: number;
+    path: string | null;
+    /** postgres: how the source was cloned (template, pg_dump or copy); null for the file engines. */
+    method: PgCloneMethod | null;
+  };
   rowsRead: number;
   rowsWritten: number;
   statements: Record<StatementKind, number> & { total: number };
@@ -117,12 +129,25 @@ export interface RehearsalReport {
   /** Batches evolve-runtime committed. */
   batches: number;
   tables: TableCounts[];
+  /** postgres: lock waits (sampled from pg_locks) and the longest lock a transaction held; null elsewhere. */
+  locks: LockStats | null;
   thresholds: { maxTransactionMs: number | null; exceeded: string[] };
   error: { message: string; stack?: string } | null;
   /** Set by `--resume-check K`. */
   resumeCheck?: ResumeCheckResult;
   /** Production duration estimated from this run's rate (eta.ts). */
   eta?: EtaEstimate;
+}
+
+export interface LockStats {
+  /** Lock waits seen (a backend of the scratch database waiting on a lock), and their total and longest time. */
+  waits: number;
+  waitMs: number;
+  longestWaitMs: number;
+  /** Longest time a transaction held the locks of its first write (or DDL) until it ended. */
+  longestHeldMs: number;
+  /** How often pg_locks was sampled: waits shorter than this can be missed. */
+  sampleMs: number;
 }
 
 export interface ProgressSnapshot {
@@ -176,7 +201,7 @@ export function parseParentCommand(line: string): ParentCommand | null {
   if (value?.type !== 'start') return null;
   const strings = ['script', 'workspace', 'evolveRoot', 'engine', 'source', 'sourceLabel', 'workDir'];
   if (!strings.every((k) => typeof value[k] === 'string')) return null;
-  if (value.engine !== 'sqlite' && value.engine !== 'pglite') return null;
+  if (value.engine !== 'sqlite' && value.engine !== 'pglite' && value.engine !== 'postgres') return null;
   return value as unknown as StartCommand;
 }
 

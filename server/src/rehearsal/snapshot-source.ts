@@ -1,6 +1,6 @@
 // Which database a rehearsal copies. The --snapshot rule, in order:
 //   1. a name from evolve.config.json's "snapshots" section;
-//   2. anything with a scheme (`name://`) is a URL: file:// is a path, postgres:// a server;
+//   2. anything with a scheme (`name://`) is a URL: file:// is a path, postgres:// a server (engine postgres);
 //   3. anything else is a file or folder path, relative to the workspace.
 // Without --snapshot: the config's only snapshot, else the one named "default".
 // The engine comes from --engine, else the config entry, else the source itself: a folder is a
@@ -19,8 +19,10 @@ export class RehearsalConfigError extends Error {
 
 export interface SnapshotChoice {
   engine: SnapshotEngineName;
-  /** Absolute path of the SQLite file, PGlite data directory or PGlite dump. */
+  /** Absolute path of the SQLite file, PGlite data directory or PGlite dump; a URL for postgres. */
   source: string;
+  /** postgres: the server the scratch database is made on, from the config's `target` (default: the source's). */
+  target?: string;
   /** For people: the config name and the source, with credentials redacted. */
   label: string;
 }
@@ -44,21 +46,35 @@ function inferEngine(path: string): SnapshotEngineName {
   throw new RehearsalConfigError(`Cannot tell which engine ${path} is for: it is not a SQLite database, a folder or a .tar/.tgz dump. Pass --engine sqlite or --engine pglite.`);
 }
 
-function fromSource(source: string, base: string, what: string, engine: string | undefined): SnapshotChoice {
+const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+
+function fromPostgresUrl(source: string, what: string, engine: string | undefined, target: string | undefined): SnapshotChoice {
+  if (engine !== undefined && engine !== 'postgres') {
+    throw new RehearsalConfigError(`${what} is a PostgreSQL server (${redactSource(source)}), which the ${engine} engine cannot copy: use --engine postgres.`);
+  }
+  let url: URL;
+  try {
+    url = new URL(source);
+  } catch {
+    throw new RehearsalConfigError(`${what} is not a valid PostgreSQL URL (${redactSource(source)}): use postgres://user:password@host:port/database.`);
+  }
+  if (url.pathname.length <= 1) throw new RehearsalConfigError(`${what} (${redactSource(source)}) names no database: add it, as in postgres://host:5432/app.`);
+  if (target !== undefined && !POSTGRES_URL.test(target)) throw new RehearsalConfigError(`The target of ${what} must be a postgres:// URL, got ${redactSource(target)}.`);
+  return { engine: 'postgres', source, label: redactSource(source), ...(target ? { target } : {}) };
+}
+
+function fromSource(source: string, base: string, what: string, engine: string | undefined, target?: string): SnapshotChoice {
   let path: string;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) {
     if (source.startsWith('file://')) path = fileURLToPath(source);
-    else if (/^postgres(ql)?:\/\//i.test(source)) {
-      throw new RehearsalConfigError(
-        `${what} is a PostgreSQL server (${redactSource(source)}): this version rehearses on sqlite and pglite snapshots only. Dump it into a PGlite data directory, or use a SQLite file.`,
-      );
-    } else throw new RehearsalConfigError(`${what} is a URL Evolve cannot snapshot (${redactSource(source)}): use a file:// URL, a file or a folder.`);
+    else if (POSTGRES_URL.test(source)) return fromPostgresUrl(source, what, engine, target);
+    else throw new RehearsalConfigError(`${what} is a URL Evolve cannot snapshot (${redactSource(source)}): use a postgres:// or file:// URL, a file or a folder.`);
   } else {
     path = isAbsolute(source) ? source : resolve(base, source);
   }
   if (!existsSync(path)) throw new RehearsalConfigError(`${what}: there is no file or folder at ${path}.`);
-  if (engine === 'postgres') throw new RehearsalConfigError(`${what} uses engine "postgres", which this version does not rehearse on yet: use sqlite or pglite.`);
-  if (engine !== undefined && engine !== 'sqlite' && engine !== 'pglite') throw new RehearsalConfigError(`Unknown engine "${engine}": use sqlite or pglite.`);
+  if (engine === 'postgres') throw new RehearsalConfigError(`${what} uses engine "postgres", whose source must be a postgres:// URL, not the path ${path}.`);
+  if (engine !== undefined && engine !== 'sqlite' && engine !== 'pglite') throw new RehearsalConfigError(`Unknown engine "${engine}": use sqlite, pglite or postgres.`);
   return { engine: (engine as SnapshotEngineName | undefined) ?? inferEngine(path), source: path, label: path };
 }
 
@@ -78,7 +94,7 @@ export function resolveSnapshot(arg: string | undefined, engine: string | undefi
   }
   const entry = config.snapshots[name];
   if (entry) {
-    const choice = fromSource(entry.source, config.root, `Snapshot "${name}" in ${config.file ?? 'evolve.config.json'}`, engine ?? entry.engine);
+    const choice = fromSource(entry.source, config.root, `Snapshot "${name}" in ${config.file ?? 'evolve.config.json'}`, engine ?? entry.engine, entry.target);
     return { ...choice, label: `${name} (${redactSource(choice.label)})` };
   }
   const looksLikeName = !/[\\/.:]/.test(name);

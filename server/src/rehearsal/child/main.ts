@@ -15,11 +15,23 @@ const parentPid = process.ppid;
 let start: StartCommand | null = null;
 const abort = new AbortController();
 let stopReason: RehearsalStatus | null = null;
+const state: RunState = { tracer: null, snapshot: null, locks: null, before: new Map(), after: null, openAtExit: 0, scriptStartedAt: null, cleanup: [], finalize: [] };
+
+/** Drops the postgres scratch database (once), whatever ended the run. */
+async function finalize(): Promise<void> {
+  for (const step of state.finalize.splice(0)) {
+    try {
+      await step();
+    } catch (error) {
+      sendEvent({ type: 'log', stream: 'stderr', line: `evolve: cleaning up the snapshot failed: ${(error as Error).message}` });
+    }
+  }
+}
 
 /** The parent is gone: nobody reads the report, so stop now and leave nothing behind. */
 function parentGone(): void {
   if (start && !start.keep) rmSync(start.workDir, { recursive: true, force: true });
-  exit(1);
+  void finalize().finally(() => exit(1));
 }
 
 function checkParent(): void {
@@ -27,7 +39,6 @@ function checkParent(): void {
 }
 
 async function main(command: StartCommand): Promise<void> {
-  const state: RunState = { tracer: null, snapshot: null, before: new Map(), after: null, openAtExit: 0, scriptStartedAt: null, cleanup: [] };
   let status: RehearsalStatus = 'ok';
   let error: unknown = null;
   try {
@@ -40,6 +51,8 @@ async function main(command: StartCommand): Promise<void> {
   if (stopReason && status === 'failed' && abort.signal.aborted) status = stopReason;
   if (state.tracer?.fenceViolation) [status, error] = ['failed', state.tracer.fenceViolation];
   const durationMs = state.scriptStartedAt === null ? 0 : performance.now() - state.scriptStartedAt;
+  // Before the report: when the parent hears `finished`, the scratch database is already gone.
+  await finalize();
   const report = buildReport(
     {
       status,
@@ -53,6 +66,7 @@ async function main(command: StartCommand): Promise<void> {
       openAtExit: state.openAtExit,
       before: state.before,
       after: state.after,
+      locks: state.locks,
       error,
     },
     ownFile,

@@ -5,7 +5,7 @@ import Module, { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { traceBetterSqlite3, type DatabaseConstructor } from './trace-sqlite';
-import { tracePg } from './trace-pg';
+import { tracePg, type PgFenceTarget } from './trace-pg';
 import { tracePglite } from './trace-pglite';
 import type { Tracer } from './tracer';
 
@@ -50,11 +50,11 @@ function explainLoadError(name: string, error: unknown): Error {
   return error instanceof Error ? error : new Error(message);
 }
 
-/** Where the traced modules point: the snapshot file or data directory, or the snapshot's socket. */
+/** Where the traced modules point: the snapshot file or data directory, the snapshot's socket or scratch database. */
 export interface FenceTargets {
   sqlitePath: string | null;
   pgliteDir: string | null;
-  pgServer: { host: string; port: number } | null;
+  pgServer: PgFenceTarget | null;
 }
 
 /**

@@ -6,13 +6,14 @@ import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { format } from 'node:util';
 import { REHEARSAL_SINK, type ProgressEvent, type RehearsalSink } from '../../../../runtime/src/progress-events';
-import type { StartCommand } from '../protocol';
+import { redactSource, type LockStats, type PgCloneMethod, type StartCommand } from '../protocol';
 import { bundleScript } from './bundle';
 import { sendEvent } from './channel';
 import { armKillSwitch } from './kill-switch';
 import { installModuleHooks, requireFromRoots, type FenceTargets } from './modules';
 import { detectShape, runScript, type ScriptContext } from './runners';
 import { countPgliteTables, countSqliteTables, snapshotPglite, snapshotSqlite, type PgliteInstance, type PgliteModule } from './snapshot';
+import { snapshotPostgres, type PostgresSnapshot } from './postgres';
 import { openPgTransactions } from './trace-pg';
 import { tracePglite } from './trace-pglite';
 import { unrefPgliteTimers } from './pglite-timers';
@@ -22,13 +23,16 @@ import { Tracer, type FenceError } from './tracer';
 
 export interface RunState {
   tracer: Tracer | null;
-  snapshot: { path: string; bytes: number; ms: number } | null;
+  snapshot: { path: string; bytes: number; ms: number; method?: PgCloneMethod } | null;
+  locks: LockStats | null;
   before: Map<string, number>;
   after: Map<string, number> | null;
   openAtExit: number;
   scriptStartedAt: number | null;
   /** Run last-first when the child ends: close connections, stop the socket server. */
   cleanup: (() => unknown)[];
+  /** Run in order on every exit path before the report is sent: drop the postgres scratch database. */
+  finalize: (() => Promise<void>)[];
 }
 
 interface Control {
@@ -70,6 +74,7 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
   let Database: SqliteCtor | null = null;
   let pgliteDb: PgliteInstance | null = null;
   let pglite: PgliteModule | null = null;
+  let postgres: PostgresSnapshot | null = null;
   let databaseUrl: string;
   const fence: FenceTargets = { sqlitePath: null, pgliteDir: null, pgServer: null };
   if (command.engine === 'sqlite') {
@@ -78,6 +83,12 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
     state.before = countSqliteTables(Database, state.snapshot.path);
     fence.sqlitePath = state.snapshot.path;
     databaseUrl = `file:${state.snapshot.path}`;
+  } else if (command.engine === 'postgres') {
+    postgres = await snapshotPostgres(command, roots, control.signal, state.finalize);
+    state.snapshot = postgres.snapshot;
+    state.before = await postgres.countTables();
+    fence.pgServer = postgres.fence;
+    databaseUrl = postgres.url;
   } else {
     unrefPgliteTimers();
     pglite = requireFromRoots('@electric-sql/pglite', roots) as PgliteModule;
@@ -101,9 +112,9 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
     databaseUrl = `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
   }
   process.env.DATABASE_URL = databaseUrl;
-  process.env.EVOLVE_SNAPSHOT = state.snapshot.path;
+  process.env.EVOLVE_SNAPSHOT = postgres ? databaseUrl : state.snapshot.path;
   process.env.EVOLVE_REHEARSAL = '1';
-  sendEvent({ type: 'snapshot-ready', engine: command.engine, path: state.snapshot.path, bytes: state.snapshot.bytes, ms: state.snapshot.ms, databaseUrl });
+  sendEvent({ type: 'snapshot-ready', engine: command.engine, path: state.snapshot.path, bytes: state.snapshot.bytes, ms: state.snapshot.ms, databaseUrl: redactSource(databaseUrl) });
 
   const failures = outOfBandFailures();
   const tracer = new Tracer(state.before, { onTick: control.checkParent, onFence: (error: FenceError) => failures.fail(error) });
@@ -131,6 +142,7 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
     log: (...args) => sendEvent({ type: 'log', stream: 'script', line: format(...args) }),
     openDb: async () => {
       if (pgliteDb) return pgliteDb;
+      if (postgres) return postgres.openPool();
       const Traced = requireFromRoots('better-sqlite3', roots) as SqliteCtor;
       const db = new Traced(snapshotPath);
       state.cleanup.push(() => db.close());
@@ -159,7 +171,8 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
     // Closing the script's connections rolls back what it left open, as its exit would.
     for (const db of openSqliteDatabases) (db as unknown as { close(): void }).close();
     tracer.internal++;
-    state.after = await countTablesAfter(Database, pgliteDb, snapshotPath);
+    state.after = postgres ? await postgres.countTables().catch(() => null) : await countTablesAfter(Database, pgliteDb, snapshotPath);
+    if (postgres) state.locks = await postgres.lockStats(tracer.longestLockHeldMs);
     if (command.compareWith) compareWithReference(Database, snapshotPath, command.compareWith);
   }
 }

@@ -1,5 +1,5 @@
 // Builds the report the child sends in its `finished` event.
-import type { RehearsalReport, RehearsalStatus, SnapshotEngineName, TableCounts } from '../protocol';
+import type { LockStats, PgCloneMethod, RehearsalReport, RehearsalStatus, SnapshotEngineName, TableCounts } from '../protocol';
 import { round, type Tracer } from './tracer';
 
 export interface ReportInput {
@@ -7,7 +7,8 @@ export interface ReportInput {
   script: string;
   engine: SnapshotEngineName;
   sourceLabel: string;
-  snapshot: { path: string; bytes: number; ms: number } | null;
+  snapshot: { path: string; bytes: number; ms: number; method?: PgCloneMethod } | null;
+  locks: LockStats | null;
   keep: boolean;
   durationMs: number;
   tracer: Tracer | null;
@@ -54,6 +55,7 @@ export function buildReport(input: ReportInput, ownFile: string): RehearsalRepor
       bytes: input.snapshot?.bytes ?? 0,
       ms: round(input.snapshot?.ms ?? 0),
       path: input.keep ? (input.snapshot?.path ?? null) : null,
+      method: input.snapshot?.method ?? null,
     },
     rowsRead: t?.rowsRead ?? 0,
     rowsWritten,
@@ -64,6 +66,7 @@ export function buildReport(input: ReportInput, ownFile: string): RehearsalRepor
     retries: t?.retries ?? 0,
     batches: t?.batches ?? 0,
     tables: tableCounts(input.before, input.after),
+    locks: input.locks,
     thresholds: { maxTransactionMs: null, exceeded: [] },
     error: describeError(input.error, ownFile),
   };

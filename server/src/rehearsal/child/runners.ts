@@ -6,13 +6,13 @@ import { basename } from 'node:path';
 export type ScriptShape = 'default-export' | 'plain' | 'knex' | 'typeorm' | 'umzug';
 
 export interface ScriptContext {
-  engine: 'sqlite' | 'pglite';
+  engine: 'sqlite' | 'pglite' | 'postgres';
   snapshotPath: string;
   databaseUrl: string;
   script: string;
   signal: AbortSignal;
   log: (...args: unknown[]) => void;
-  /** A traced connection to the snapshot: better-sqlite3 Database or PGlite. */
+  /** A traced connection to the snapshot: better-sqlite3 Database, PGlite, or a pg Pool (postgres). */
   openDb(): Promise<unknown>;
   /** Loads a library as the script would (workspace first, then Evolve's install). */
   requireLib(name: string): unknown;
@@ -67,11 +67,25 @@ export function usesTransaction(shape: ScriptShape, exports: unknown, mode: stri
   return false;
 }
 
-async function inTransaction(db: unknown, work: () => Promise<unknown>): Promise<void> {
-  const exec = (sql: string) => (db as { exec(sql: string): unknown }).exec(sql);
+interface PgPool {
+  connect(): Promise<{ query(sql: string): Promise<unknown>; release(): void }>;
+}
+
+/** Runs `work(db)` in one transaction; on a pg Pool, on one connection checked out of it. */
+async function inTransaction(ctx: ScriptContext, db: unknown, work: (db: unknown) => Promise<unknown>): Promise<void> {
+  if (ctx.engine === 'postgres') {
+    const client = await (db as PgPool).connect();
+    try {
+      return await inTransaction({ ...ctx, engine: 'pglite' }, client, work);
+    } finally {
+      client.release();
+    }
+  }
+  const handle = db as { exec?(sql: string): unknown; query(sql: string): unknown };
+  const exec = (sql: string) => (handle.exec ? handle.exec(sql) : handle.query(sql));
   await exec('BEGIN');
   try {
-    await work();
+    await work(db);
     await exec('COMMIT');
   } catch (error) {
     await exec('ROLLBACK');
@@ -131,8 +145,8 @@ export async function runScript(ctx: ScriptContext, shape: ScriptShape, exports:
   switch (shape) {
     case 'default-export': {
       const db = await ctx.openDb();
-      const run = () => (defaultFunction(exports) as AnyFn)({ db, engine: ctx.engine, signal: ctx.signal, log: ctx.log });
-      return wrap ? inTransaction(db, async () => run()) : void (await run());
+      const run = async (handle: unknown) => (defaultFunction(exports) as AnyFn)({ db: handle, engine: ctx.engine, signal: ctx.signal, log: ctx.log });
+      return wrap ? inTransaction(ctx, db, run) : void (await run(db));
     }
     case 'plain':
       return ctx.plainScriptDone();
@@ -144,9 +158,9 @@ export async function runScript(ctx: ScriptContext, shape: ScriptShape, exports:
       return runTypeorm(ctx, new Cls(), wrap);
     }
     case 'umzug': {
-      const context = await ctx.openDb();
-      const run = () => (ex.up as AnyFn)({ name: basename(ctx.script), path: ctx.script, context });
-      return wrap ? inTransaction(context, async () => run()) : void (await run());
+      const db = await ctx.openDb();
+      const run = async (context: unknown) => (ex.up as AnyFn)({ name: basename(ctx.script), path: ctx.script, context });
+      return wrap ? inTransaction(ctx, db, run) : void (await run(db));
     }
   }
 }

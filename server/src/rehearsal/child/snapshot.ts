@@ -103,7 +103,8 @@ export function countSqliteTables(Database: SqliteCtor, path: string): Map<strin
   }
 }
 
-export async function countPgliteTables(db: PgliteInstance): Promise<Map<string, number>> {
+/** Row counts of every table: of a PGlite instance, or of a pg connection to a postgres scratch database. */
+export async function countPgliteTables(db: Pick<PgliteInstance, 'query'>): Promise<Map<string, number>> {
   const { rows } = await db.query(
     "SELECT table_schema AS s, table_name AS n FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 2",
   );

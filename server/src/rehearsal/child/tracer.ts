@@ -20,6 +20,8 @@ export class FenceError extends Error {
 /** Where a connection keeps the start of its open transaction (null when none is open). */
 export interface TransactionState {
   openedAt: number | null;
+  /** When the open transaction began its first write or DDL: the locks it then holds until it ends. */
+  lockedAt?: number | null;
 }
 
 export class Tracer {
@@ -33,6 +35,8 @@ export class Tracer {
   commits = 0;
   rollbacks = 0;
   readonly durations: number[] = [];
+  /** Longest time a transaction held the locks of its first write (set by the pg tracing only). */
+  longestLockHeldMs = 0;
   readonly touchedTables = new Set<string>();
   /** The first fence violation: the run fails with it even when the script catches the error. */
   fenceViolation: FenceError | null = null;
@@ -84,8 +88,11 @@ export class Tracer {
 
   transactionClosed(state: TransactionState, outcome: 'commit' | 'rollback'): void {
     if (state.openedAt === null) return;
-    const ms = performance.now() - state.openedAt;
+    const now = performance.now();
+    const ms = now - state.openedAt;
+    if (state.lockedAt != null) this.longestLockHeldMs = Math.max(this.longestLockHeldMs, now - state.lockedAt);
     state.openedAt = null;
+    state.lockedAt = null;
     this.open.delete(state);
     this.durations.push(ms);
     if (outcome === 'commit') this.commits++;
