@@ -15,9 +15,10 @@ export interface Clock {
 /** Measured by bench/eta.bench.mjs on this machine; see docs/rehearsal.md for the figures. */
 export const ETA_ERROR_STATEMENT =
   'Linear in rows: it assumes every row costs what the rehearsed rows cost on average. Measured (npm run bench, suite eta, ' +
-  'on a busy 2-core machine): the running estimate was 16-35% off at 10% progress on uniform rows and 30-60% off on ' +
-  'skewed ones (the last fifth of the rows 40 times bigger), and this production estimate also ignores a colder cache, ' +
-  'other hardware and lock contention with a live application. Treat it as an order of magnitude, not a schedule.';
+  'on a 2-core machine): the running estimate was 4-35% off at 10% progress on uniform rows (within 15% when the machine ' +
+  'was quiet, not when other work loaded it) and 22-60% off on skewed ones (the last fifth of the rows 40 times bigger); ' +
+  'this production estimate also ignores a colder cache, other hardware and lock contention with a live application. ' +
+  'Treat it as an order of magnitude, not a schedule.';
 
 /** The running estimate: total duration = elapsed / fraction done, from the run's first observation. */
 export class ProgressEta {
