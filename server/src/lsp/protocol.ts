@@ -73,4 +73,5 @@ export const ClientCommands = {
   restartServer: 'evolve.restartServer',
   showOutput: 'evolve.showOutput',
   lintWorkspace: 'evolve.lintWorkspace',
+  newScript: 'evolve.newScript',
 } as const;

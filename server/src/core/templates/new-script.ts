@@ -73,6 +73,11 @@ export interface NewScript {
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 
+/** Why a table or collection name cannot go into the generated SQL/queries as is; undefined when it can. */
+export function tableNameProblem(table: string): string | undefined {
+  return IDENTIFIER.test(table) ? undefined : `"${table}" is not a plain table or collection name (letters, digits, _; optionally schema.table).`;
+}
+
 function words(name: string): string[] {
   return name.trim().toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
 }
@@ -84,7 +89,8 @@ function stamp(now: Date): string {
 export function newScript(request: NewScriptRequest): NewScript {
   const { library, shape, table } = request;
   if (!shapesFor(library).includes(shape)) throw new Error(`A ${SHAPE_LABELS[shape]} cannot use ${library}: pick one of ${shapesFor(library).map((s) => SHAPE_LABELS[s]).join(', ')}.`);
-  if (!IDENTIFIER.test(table)) throw new Error(`"${table}" is not a plain table or collection name (letters, digits, _; optionally schema.table).`);
+  const problem = tableNameProblem(table);
+  if (problem) throw new Error(problem);
   const parts = words(request.name);
   if (parts.length === 0) throw new Error('Name the script with a few words, e.g. "backfill display names".');
   const kebab = parts.join('-');
