@@ -1,8 +1,11 @@
 // ETA arithmetic, with an injected clock: no test depends on how fast this machine is.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { etaForReport, ETA_ERROR_STATEMENT, parseProductionRows, productionEta, ProgressEta, type Clock } from '../../server/src/rehearsal/eta';
+import Database from 'better-sqlite3';
+import { etaForReport, ETA_ERROR_STATEMENT, parseProductionRows, productionCounts, productionEta, ProgressEta, type Clock } from '../../server/src/rehearsal/eta';
 import type { RehearsalReport } from '../../server/src/rehearsal/protocol';
+import { checksum, rehearse, seedSqlite, workspace } from './helpers';
 
 function fakeClock(start = 1000): Clock & { advance(ms: number): void } {
   let now = start;
@@ -49,12 +52,40 @@ test("a report's ETA uses the counts of the tables the script wrote to, or the p
   assert.equal(same.etaMs, 1500, 'a full copy: production takes as long as the rehearsal');
   assert.deepEqual(same.basis.tables.map((t) => t.name), ['users'], 'uncounted tables are left out');
   assert.match(same.basis.tables[0].counted, /COUNT\(\*\) of the snapshot of app\.db/);
-  const bigger = etaForReport(report, ['users'], new Map([['users', 3000]]));
-  assert.equal(bigger.etaMs, 15_000);
+  const counted = [{ name: 'Users', rows: 600, counted: 'estimated from sqlite_stat1 of prod.db (as of its last ANALYZE)' }];
+  const fromProduction = etaForReport(report, ['users'], productionCounts(counted));
+  assert.equal(fromProduction.etaMs, 3000);
+  assert.match(fromProduction.basis.tables[0].counted, /sqlite_stat1 of prod\.db/);
+  const bigger = etaForReport(report, ['users'], productionCounts(counted, new Map([['users', 3000]])));
+  assert.equal(bigger.etaMs, 15_000, 'a count given on the command line wins');
   assert.equal(bigger.basis.tables[0].counted, 'given with --production-rows');
 });
 
 test('--production-rows parses table=count pairs and says what it wants otherwise', () => {
   assert.deepEqual([...parseProductionRows('Users=2000000, orders=9e6')], [['users', 2_000_000], ['orders', 9_000_000]]);
   assert.throws(() => parseProductionRows('users:5'), /table=count pairs .* "users:5" is not one/);
+});
+
+test('--production: counts from sqlite_stat1 where ANALYZE ran, else COUNT(*), read-only, in the report\'s ETA', async (t) => {
+  const ws = workspace(t);
+  seedSqlite(join(ws.dir, 'app.db'), 20);
+  const production = seedSqlite(join(ws.dir, 'prod.db'), 200);
+  const prod = new Database(production);
+  prod.exec('CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER); CREATE INDEX users_email ON users (email); ANALYZE users;');
+  prod.prepare('INSERT INTO orders (user_id) VALUES (1), (2), (3)').run();
+  prod.close();
+  ws.write('touch-both.js', "module.exports = ({ db }) => { db.prepare('UPDATE users SET display = name').run(); db.prepare('INSERT INTO orders (user_id) VALUES (1)').run(); };\n");
+  const app = new Database(join(ws.dir, 'app.db'));
+  app.exec('CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER)');
+  app.close();
+  const productionBefore = checksum(production);
+  const r = await rehearse(ws, { script: 'touch-both.js', snapshot: 'app.db', productionSource: 'prod.db' }).report;
+  assert.equal(r.status, 'ok', JSON.stringify(r.error));
+  assert.equal(checksum(production), productionBefore, 'the production database is only read');
+  const basis = Object.fromEntries(r.eta?.basis.tables.map((x) => [x.name, x]) ?? []);
+  assert.deepEqual([basis.users?.rehearsalRows, basis.users?.productionRows], [20, 200]);
+  assert.match(basis.users.counted, /estimated from sqlite_stat1 of .*prod\.db/);
+  assert.deepEqual([basis.orders?.rehearsalRows, basis.orders?.productionRows], [0, 3]);
+  assert.match(basis.orders.counted, /^COUNT\(\*\) of .*prod\.db/);
+  assert.equal(r.eta?.etaMs, Math.round((r.durationMs * 203) / 20));
 });

@@ -31,6 +31,8 @@ Options:
   --resume-check K          Also kill the script K times (SIGKILL at a random committed batch)
                             and rerun it; fail when its end state differs from an uninterrupted run
   --seed N                  Seed of the resume check's kill points (default: random, reported)
+  --production FILE         A SQLite production database to count rows in for the ETA (read-only;
+                            sqlite_stat1 when ANALYZE has run, else COUNT(*))
   --production-rows T=N,... Production row counts for the ETA (default: the snapshot's counts)
   -h, --help                Show this help
 
@@ -69,6 +71,7 @@ function parseOptions(argv: string[], cwd: string): CliOptions | 'help' {
         'resume-check': { type: 'string' },
         seed: { type: 'string' },
         'production-rows': { type: 'string' },
+        production: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -94,6 +97,7 @@ function parseOptions(argv: string[], cwd: string): CliOptions | 'help' {
     report: values.report === undefined ? undefined : resolve(cwd, values.report),
     json: values.json === true,
     productionRows: values['production-rows'] === undefined ? undefined : parseProductionRows(values['production-rows']),
+    productionSource: values.production,
     resumeCheck: resumeCheckOptions(values['resume-check'], values.seed),
   };
 }

@@ -9,8 +9,8 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { ConfigError, runnerFor, type EvolveConfig } from '../core/config';
 import { loadConfig } from '../core/config-file';
-import { parseChildEvent, type ChildEvent, type KillPoint, type ProgressSnapshot, type RehearsalReport, type RehearsalStatus, type StartCommand } from './protocol';
-import { etaForReport } from './eta';
+import { parseChildEvent, type ChildEvent, type KillPoint, type ProductionCount, type ProgressSnapshot, type RehearsalReport, type RehearsalStatus, type StartCommand } from './protocol';
+import { etaForReport, productionCounts } from './eta';
 import { RehearsalConfigError, resolveSnapshot } from './snapshot-source';
 import { createWorkDir, markKept, removeWorkDir, sweepLeftovers } from './workdir';
 
@@ -42,6 +42,8 @@ export interface RehearsalOptions {
   compareWith?: string;
   /** Production row counts by table, for the ETA, when production is bigger than the snapshot. */
   productionRows?: Map<string, number>;
+  /** A SQLite production database to count rows in for the ETA (read-only). */
+  productionSource?: string;
 }
 
 export interface RehearsalRun {
@@ -123,6 +125,8 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
   const maxTransactionMs = options.maxTransactionMs ?? config.rehearsal.maxTransactionMs;
   const tempRoot = options.tempRoot ?? tmpdir();
   sweepLeftovers(tempRoot);
+  const countSource = options.productionSource === undefined ? undefined : resolve(workspace, options.productionSource);
+  if (countSource && !existsSync(countSource)) throw new RehearsalConfigError(`The production database ${countSource} (--production) does not exist.`);
   const workDir = createWorkDir(tempRoot);
   const { runner, transaction } = runnerFor(config, script);
   const start: StartCommand = {
@@ -140,6 +144,7 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
     keep: options.keep === true,
     ...(options.killAt ? { killAt: options.killAt } : {}),
     ...(options.compareWith ? { compareWith: options.compareWith } : {}),
+    ...(countSource ? { countSource } : {}),
   };
   const nodePath = options.nodePath ?? 'node';
   // Its own process group, so a hard kill also ends anything the script started.
@@ -152,6 +157,7 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
   let report: RehearsalReport | null = null;
   let progress: ProgressSnapshot | null = null;
   let snapshotPath: string | null = null;
+  let counted: ProductionCount[] = [];
   let stopReason: 'cancelled' | 'timeout' | null = null;
   let spawnError: Error | null = null;
   let killTimer: NodeJS.Timeout | undefined;
@@ -170,6 +176,7 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
     if (event.type === 'finished') report = event.report;
     if (event.type === 'progress') progress = event.progress;
     if (event.type === 'snapshot-ready') snapshotPath = event.path;
+    if (event.type === 'production-counts') counted = event.tables;
     emit(event);
   });
   for (const stream of ['stdout', 'stderr'] as const) {
@@ -208,7 +215,7 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
       // --keep keeps the snapshot of a child that died too: a resume check runs the next attempt on it.
       if (!report && options.keep && snapshotPath) final = { ...final, snapshot: { ...final.snapshot, path: snapshotPath } };
       const cleanup = options.keep && final.snapshot.path ? Promise.resolve(markKept(workDir)) : removeWorkDir(workDir);
-      const eta = etaForReport(final, progress?.touchedTables ?? [], options.productionRows);
+      const eta = etaForReport(final, progress?.touchedTables ?? [], productionCounts(counted, options.productionRows));
       void cleanup.then(() => resolveDone(applyThresholds({ ...final, eta }, maxTransactionMs)));
     });
   });

@@ -5,7 +5,7 @@
 //   production row counts of those tables.
 // Neither knows about skew, caches, other hardware or lock contention: docs/rehearsal.md says where
 // they cannot be trusted, and `error` says it in every report.
-import type { EtaEstimate, RehearsalReport } from './protocol';
+import type { EtaEstimate, ProductionCount, RehearsalReport } from './protocol';
 import { RehearsalConfigError } from './snapshot-source';
 
 export interface Clock {
@@ -63,23 +63,30 @@ export function productionEta(durationMs: number, tables: EtaTableInput[]): EtaE
 
 /**
  * The report's ETA: the tables the script wrote to, counted in the snapshot before the run (a copy
- * of the source, so these are the source's counts when it was copied), or `productionRows` when
- * given (counts of a bigger production database than the rehearsed one).
+ * of the source, so these are the source's counts when it was copied), unless `production` has
+ * the table: counts of the production database (--production) or given (--production-rows).
  */
-export function etaForReport(report: RehearsalReport, touchedTables: string[], productionRows: Map<string, number> = new Map()): EtaEstimate {
+export function etaForReport(report: RehearsalReport, touchedTables: string[], production: Map<string, ProductionCount> = new Map()): EtaEstimate {
   const tables: EtaTableInput[] = [];
-  for (const name of touchedTables) {
-    const rehearsalRows = report.tables.find((t) => t.name === name.toLowerCase())?.rowsBefore;
+  for (const name of touchedTables.map((t) => t.toLowerCase())) {
+    const rehearsalRows = report.tables.find((t) => t.name === name)?.rowsBefore;
     if (rehearsalRows === null || rehearsalRows === undefined) continue;
-    const given = productionRows.get(name.toLowerCase());
+    const known = production.get(name);
     tables.push({
-      name: name.toLowerCase(),
+      name,
       rehearsalRows,
-      productionRows: given ?? rehearsalRows,
-      counted: given === undefined ? `COUNT(*) of the snapshot of ${report.snapshot.source} before the run` : 'given with --production-rows',
+      productionRows: known?.rows ?? rehearsalRows,
+      counted: known?.counted ?? `COUNT(*) of the snapshot of ${report.snapshot.source} before the run`,
     });
   }
   return productionEta(report.durationMs, tables);
+}
+
+/** The production counts for the ETA: those counted in --production, overridden by --production-rows. */
+export function productionCounts(counted: ProductionCount[], given: Map<string, number> = new Map()): Map<string, ProductionCount> {
+  const counts = new Map(counted.map((c) => [c.name.toLowerCase(), c]));
+  for (const [name, rows] of given) counts.set(name, { name, rows, counted: 'given with --production-rows' });
+  return counts;
 }
 
 /** `users=2000000,orders=9e6` → counts by table (lower case), for --production-rows. */

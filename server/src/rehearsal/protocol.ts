@@ -38,6 +38,15 @@ export interface StartCommand {
   killAt?: KillPoint;
   /** Resume check: a kept snapshot to compare every table's content with after the script. */
   compareWith?: string;
+  /** ETA: a SQLite production database to count rows in (read-only, before the script). */
+  countSource?: string;
+}
+
+/** A production table's rows for the ETA, and how they were obtained. */
+export interface ProductionCount {
+  name: string;
+  rows: number;
+  counted: string;
 }
 
 /** Where a resume check kills a run: after the n-th committed batch or transaction, or n written rows. */
@@ -173,9 +182,10 @@ export type ChildEvent =
   | { type: 'log'; stream: 'stdout' | 'stderr' | 'script'; line: string }
   | { type: 'kill-point'; killAt: KillPoint }
   | { type: 'tables-compared'; tables: TableComparison[] }
+  | { type: 'production-counts'; tables: ProductionCount[] }
   | { type: 'finished'; report: RehearsalReport };
 
-const EVENT_TYPES = new Set(['started', 'snapshot-ready', 'progress', 'transaction-closed', 'log', 'kill-point', 'tables-compared', 'finished']);
+const EVENT_TYPES = new Set(['started', 'snapshot-ready', 'progress', 'transaction-closed', 'log', 'kill-point', 'tables-compared', 'production-counts', 'finished']);
 
 function parseObject(line: string): Record<string, unknown> | null {
   try {

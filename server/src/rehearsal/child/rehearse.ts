@@ -17,6 +17,7 @@ import { snapshotPostgres, type PostgresSnapshot } from './postgres';
 import { openPgTransactions } from './trace-pg';
 import { tracePglite } from './trace-pglite';
 import { unrefPgliteTimers } from './pglite-timers';
+import { countProductionTables } from './production-counts';
 import { compareSqliteTables, type ReadonlySqlite } from './table-hash';
 import { openSqliteDatabases, openSqliteTransactions } from './trace-sqlite';
 import { Tracer, type FenceError } from './tracer';
@@ -111,6 +112,7 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
     fence.pgServer = { host: '127.0.0.1', port };
     databaseUrl = `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
   }
+  if (command.countSource) countProduction(command.countSource, roots);
   process.env.DATABASE_URL = databaseUrl;
   process.env.EVOLVE_SNAPSHOT = postgres ? databaseUrl : state.snapshot.path;
   process.env.EVOLVE_REHEARSAL = '1';
@@ -174,6 +176,16 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
     state.after = postgres ? await postgres.countTables().catch(() => null) : await countTablesAfter(Database, pgliteDb, snapshotPath);
     if (postgres) state.locks = await postgres.lockStats(tracer.longestLockHeldMs);
     if (command.compareWith) compareWithReference(Database, snapshotPath, command.compareWith);
+  }
+}
+
+/** ETA: the production database's row counts. A failure is a warning: the ETA then uses the snapshot's. */
+function countProduction(path: string, roots: { workspace: string; evolveRoot: string }): void {
+  try {
+    const Database = requireFromRoots('better-sqlite3', roots) as unknown as Parameters<typeof countProductionTables>[0];
+    sendEvent({ type: 'production-counts', tables: countProductionTables(Database, path, path) });
+  } catch (error) {
+    sendEvent({ type: 'log', stream: 'stderr', line: `evolve: ${(error as Error).message}` });
   }
 }
 
