@@ -43,12 +43,23 @@ INSERT INTO users (name, email) SELECT 'user ' || g, 'u' || g || '@example.com' 
 INSERT INTO orders (user_id, total) SELECT 1 + g % 200, g FROM generate_series(1, 100) g;
 `;
 
-/** Creates a seeded source database for this test and drops it afterwards; returns its name. */
+/**
+ * Creates a seeded source database for this test; afterwards checks that its rows never changed
+ * (per-table checksums), then drops it. Returns its name.
+ */
 export async function sourceDatabase(t: TestContext): Promise<string> {
   const name = `evolve_src_${process.pid}_${randomBytes(3).toString('hex')}`;
   await query('postgres', `CREATE DATABASE ${name}`);
-  t.after(() => query('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  let before: Record<string, string> | null = null;
+  t.after(async () => {
+    try {
+      if (before) assert.deepEqual(await tableChecksums(name), before, `the source ${name} changed during the test`);
+    } finally {
+      await query('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
+  });
   await query(name, SEED);
+  before = await tableChecksums(name);
   return name;
 }
 

@@ -11,6 +11,7 @@ import { ConfigError, runnerFor, type EvolveConfig } from '../core/config';
 import { loadConfig } from '../core/config-file';
 import { parseChildEvent, type ChildEvent, type KillPoint, type ProductionCount, type ProgressSnapshot, type RehearsalReport, type RehearsalStatus, type StartCommand } from './protocol';
 import { etaForReport, productionCounts } from './eta';
+import { dropLeftScratch } from './scratch-cleanup';
 import { RehearsalConfigError, resolveSnapshot } from './snapshot-source';
 import { createWorkDir, markKept, removeWorkDir, sweepLeftovers } from './workdir';
 
@@ -214,7 +215,8 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
       if (report && stopReason && final.status === 'failed') final = { ...final, status: stopReason };
       // --keep keeps the snapshot of a child that died too: a resume check runs the next attempt on it.
       if (!report && options.keep && snapshotPath) final = { ...final, snapshot: { ...final.snapshot, path: snapshotPath } };
-      const cleanup = options.keep && final.snapshot.path ? Promise.resolve(markKept(workDir)) : removeWorkDir(workDir);
+      const dropped = report || options.keep ? Promise.resolve() : dropLeftScratch(nodePath, childScript, start, snapshotPath);
+      const cleanup = options.keep && final.snapshot.path ? Promise.resolve(markKept(workDir)) : dropped.then(() => removeWorkDir(workDir));
       const eta = etaForReport(final, progress?.touchedTables ?? [], productionCounts(counted, options.productionRows));
       void cleanup.then(() => resolveDone(applyThresholds({ ...final, eta }, maxTransactionMs)));
     });

@@ -92,7 +92,20 @@ export interface CancelCommand {
   reason: 'cancelled' | 'timeout';
 }
 
-export type ParentCommand = StartCommand | CancelCommand;
+/**
+ * Sent instead of `start` to a fresh child, after a postgres rehearsal's child was killed before it
+ * could clean up: drop its scratch database. The parent never loads a driver itself.
+ */
+export interface DropScratchCommand {
+  type: 'drop-scratch';
+  /** The server URL (with credentials) the scratch database is on. */
+  server: string;
+  database: string;
+  workspace: string;
+  evolveRoot: string;
+}
+
+export type ParentCommand = StartCommand | CancelCommand | DropScratchCommand;
 
 export interface TransactionStats {
   count: number;
@@ -208,6 +221,9 @@ export function parseChildEvent(line: string): ChildEvent | null {
 export function parseParentCommand(line: string): ParentCommand | null {
   const value = parseObject(line);
   if (value?.type === 'cancel') return { type: 'cancel', reason: value.reason === 'timeout' ? 'timeout' : 'cancelled' };
+  if (value?.type === 'drop-scratch') {
+    return ['server', 'database', 'workspace', 'evolveRoot'].every((k) => typeof value[k] === 'string') ? (value as unknown as DropScratchCommand) : null;
+  }
   if (value?.type !== 'start') return null;
   const strings = ['script', 'workspace', 'evolveRoot', 'engine', 'source', 'sourceLabel', 'workDir'];
   if (!strings.every((k) => typeof value[k] === 'string')) return null;

@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { RehearsalStatus, StartCommand } from '../protocol';
 import { readCommands, sendEvent } from './channel';
+import { dropScratchDatabase } from './drop-scratch';
 import { buildReport } from './report';
 import { rehearse, type RunState } from './rehearse';
 
@@ -90,7 +91,13 @@ async function main(command: StartCommand): Promise<void> {
 }
 
 readCommands((command) => {
-  if (command.type === 'start') {
+  if (command.type === 'drop-scratch') {
+    if (start) return;
+    void dropScratchDatabase(command).then(
+      () => exit(0),
+      () => exit(1),
+    );
+  } else if (command.type === 'start') {
     if (start) return;
     start = command;
     void main(command);
