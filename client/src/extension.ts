@@ -10,7 +10,7 @@ import {
   StatusNotification,
   type EvolveInitializationOptions,
 } from '../../server/src/lsp/protocol';
-import { newEvolveScript } from './new-script';
+import { newEvolveScript, type NewScriptArgs } from './new-script';
 import { EvolveStatusBar } from './status-bar';
 
 let client: LanguageClient | undefined;
@@ -87,8 +87,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         reportFailure('Restarting the language server failed', err);
       }
     }),
-    vscode.commands.registerCommand(ClientCommands.newScript, () =>
-      newEvolveScript().catch((err) => vscode.window.showErrorMessage(`Evolve: New Evolve Script failed: ${describe(err)}`)),
+    vscode.commands.registerCommand(ClientCommands.newScript, (args?: NewScriptArgs) =>
+      newEvolveScript(args).catch((err) => vscode.window.showErrorMessage(`Evolve: New Evolve Script failed: ${describe(err)}`)),
     ),
     vscode.commands.registerCommand(ClientCommands.lintWorkspace, async () => {
       if (!client?.isRunning()) return reportFailure('Cannot lint the workspace', new Error('the language server is not running'));

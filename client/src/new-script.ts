@@ -45,7 +45,15 @@ async function pickShape(library: TemplateLibrary): Promise<RunnerShape | undefi
   return (await vscode.window.showQuickPick(items, { title: `New Evolve Script: how it runs (${library})` }))?.shape;
 }
 
-export async function newEvolveScript(): Promise<void> {
+/** What the command may be given (by a keybinding, a task, a test) instead of asking. */
+export interface NewScriptArgs {
+  library?: TemplateLibrary;
+  shape?: RunnerShape;
+  table?: string;
+  name?: string;
+}
+
+export async function newEvolveScript(args: NewScriptArgs = {}): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.length === 1
     ? vscode.workspace.workspaceFolders[0]
     : await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Workspace folder for the new evolve script' });
@@ -53,16 +61,16 @@ export async function newEvolveScript(): Promise<void> {
     if (!vscode.workspace.workspaceFolders?.length) void vscode.window.showErrorMessage('Evolve: open a folder first; new scripts go into its scripts folder.');
     return;
   }
-  const library = await pickLibrary(folder);
-  const shape = library && (await pickShape(library));
+  const library = args.library ?? (await pickLibrary(folder));
+  const shape = library && (args.shape ?? (await pickShape(library)));
   if (!library || !shape) return;
   const collection = library === 'mongodb';
-  const table = await vscode.window.showInputBox({
+  const table = args.table ?? await vscode.window.showInputBox({
     title: `New Evolve Script: the ${collection ? 'collection' : 'table'} it walks`,
     placeHolder: collection ? 'customers' : 'users',
     validateInput: tableNameProblem,
   });
-  const name = table && (await vscode.window.showInputBox({ title: 'New Evolve Script: what it does', placeHolder: 'backfill display names' }));
+  const name = table && (args.name ?? (await vscode.window.showInputBox({ title: 'New Evolve Script: what it does', placeHolder: 'backfill display names' })));
   if (!table || !name) return;
 
   const configUri = vscode.Uri.joinPath(folder.uri, CONFIG_FILE_NAME);

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { Analyzer } from '../../server/src/core/analyzer';
-import { defaultConfig, isEvolveScript, parseConfig } from '../../server/src/core/config';
+import { DEFAULT_INCLUDE, defaultConfig, isEvolveScript, parseConfig } from '../../server/src/core/config';
 import { firstSyntaxError, parseSource } from '../../server/src/core/parse';
 import { librariesIn, newScript, scriptsFolder, shapesFor, TEMPLATE_LIBRARIES } from '../../server/src/core/templates/new-script';
 
@@ -95,7 +95,10 @@ test('libraries come from package.json dependencies; the folder from evolve.conf
   assert.equal(scriptsFolder(undefined, 'plain'), 'scripts');
   assert.equal(scriptsFolder(undefined, 'knex-migration'), 'scripts');
   const repoConfig = parseConfig(readFileSync(join(REPO, 'evolve.config.json'), 'utf8'), join(REPO, 'evolve.config.json')).config;
-  assert.equal(scriptsFolder(repoConfig.include, 'plain'), 'examples');
+  assert.equal(scriptsFolder(repoConfig.include, 'plain'), 'scripts');
+  assert.equal(scriptsFolder(['examples/**/*.ts', 'db/**/*.ts'], 'plain'), 'examples');
+  assert.equal(scriptsFolder(DEFAULT_INCLUDE, 'plain'), 'scripts');
+  assert.equal(scriptsFolder(DEFAULT_INCLUDE, 'migrate-mongo'), 'migrations');
   assert.equal(scriptsFolder(repoConfig.include, 'knex-migration'), 'migrations');
   assert.equal(scriptsFolder(['db/data/**/*.ts', 'db/migrations/*.ts'], 'typeorm-migration'), 'db/migrations');
 });
@@ -104,4 +107,5 @@ test('bad input is refused with what to do', () => {
   assert.throws(() => newScript({ library: 'pg', shape: 'plain', table: 'users; DROP TABLE x', name: 'x' }), /not a plain table or collection name/);
   assert.throws(() => newScript({ library: 'pg', shape: 'knex-migration', table: 'users', name: 'x' }), /cannot use pg: pick one of Plain script/);
   assert.throws(() => newScript({ library: 'knex', shape: 'plain', table: 'users', name: ' -- ' }), /Name the script/);
+  assert.throws(() => newScript({ library: 'sqlite3' as 'pg', shape: 'plain', table: 'users', name: 'x' }), /No template for "sqlite3": use one of better-sqlite3, knex/);
 });

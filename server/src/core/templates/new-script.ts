@@ -37,7 +37,8 @@ const GLOB_CHARS = /[*?{}[\]!]/;
 
 /**
  * The folder new scripts go in, relative to the config's root: the literal start of an include
- * pattern (a migration shape prefers a pattern naming `migrations`), `scripts` without a config.
+ * pattern (a plain script prefers one naming `scripts`, a migration one naming `migrations`), else
+ * the first; `scripts` without a config.
  */
 export function scriptsFolder(include: readonly string[] | undefined, shape: RunnerShape): string {
   const folders = (include ?? []).map((pattern) => {
@@ -49,8 +50,8 @@ export function scriptsFolder(include: readonly string[] | undefined, shape: Run
     }
     return literal.join('/');
   }).filter((f) => f !== '');
-  const migrations = shape === 'plain' ? undefined : folders.find((f) => /migrations/.test(f));
-  return migrations ?? folders[0] ?? 'scripts';
+  const preferred = shape === 'plain' ? /scripts/ : /migrations/;
+  return folders.find((f) => preferred.test(f)) ?? folders[0] ?? 'scripts';
 }
 
 export interface NewScriptRequest {
@@ -88,6 +89,7 @@ function stamp(now: Date): string {
 
 export function newScript(request: NewScriptRequest): NewScript {
   const { library, shape, table } = request;
+  if (!TEMPLATE_LIBRARIES.includes(library)) throw new Error(`No template for "${library}": use one of ${TEMPLATE_LIBRARIES.join(', ')}.`);
   if (!shapesFor(library).includes(shape)) throw new Error(`A ${SHAPE_LABELS[shape]} cannot use ${library}: pick one of ${shapesFor(library).map((s) => SHAPE_LABELS[s]).join(', ')}.`);
   const problem = tableNameProblem(table);
   if (problem) throw new Error(problem);
