@@ -77,6 +77,21 @@ test('a non-idempotent script fails and names its table, with rows that differ',
   assert.deepEqual(leftovers(ws), []);
 });
 
+test('a cancelled resume check stops after the run in flight, says so and leaves no snapshot', async (t) => {
+  const ws = workspace(t);
+  seed(join(ws.dir, 'app.db'));
+  ws.write('per-row.js', "module.exports = ({ db }) => { for (let id = 1; id <= 40; id++) db.transaction(() => db.prepare('UPDATE users SET visits = 1 WHERE id = ?').run(id))(); };\n");
+  const stop = new AbortController();
+  const options = { script: 'per-row.js', workspace: ws.dir, tempRoot: ws.tempRoot, snapshot: 'app.db' };
+  const report = await runResumeCheck(options, { kills: 3, seed: 1 }, (event) => event.type === 'kill-point' && stop.abort(), stop.signal);
+  assert.equal(report.status, 'cancelled');
+  assert.equal(report.resumeCheck?.status, 'fail');
+  assert.match(report.resumeCheck?.error ?? '', /cancelled before it could compare/);
+  assert.equal(report.resumeCheck?.killPoints.length, 1, 'no run starts after the cancel');
+  assert.equal(report.snapshot.path, null);
+  assert.deepEqual(leftovers(ws), []);
+});
+
 test('kill points are reproducible from a seed, in an equal share of the work per kill', () => {
   const reference = { batches: 100, transactions: { commits: 101 } as never, rowsWritten: 1000 };
   const a = planKillPoints(reference, 3, 42);

@@ -154,13 +154,22 @@ export async function runRehearseCommand(argv: string[], io: RehearseIo): Promis
   const printer = eventPrinter(io.stderr);
   if (options.resumeCheck) {
     let checked;
+    // Ctrl-C stops the run in flight after its batch and starts no other; every snapshot is removed.
+    const stop = new AbortController();
+    const onInterrupt = () => {
+      printer.clear();
+      io.stderr.write('evolve: stopping the resume check after the current batch\n');
+      stop.abort();
+    };
+    process.on('SIGINT', onInterrupt);
     try {
-      checked = await runResumeCheck(options, options.resumeCheck, printer.onEvent);
+      checked = await runResumeCheck(options, options.resumeCheck, printer.onEvent, stop.signal);
     } catch (error) {
       if (!(error instanceof RehearsalConfigError)) throw error;
       io.stderr.write(`evolve rehearse: ${error.message}\n`);
       return 2;
     } finally {
+      process.removeListener('SIGINT', onInterrupt);
       printer.clear();
     }
     return finish(io, options, checked);

@@ -47,7 +47,7 @@ interface Attempt {
   tables: TableComparison[] | null;
 }
 
-function attempt(options: RehearsalOptions, extra: Partial<RehearsalOptions>, onEvent: (event: ChildEvent) => void): Promise<Attempt> {
+function attempt(options: RehearsalOptions, extra: Partial<RehearsalOptions>, onEvent: (event: ChildEvent) => void, signal?: AbortSignal): Promise<Attempt> {
   let killed = false;
   let tables: TableComparison[] | null = null;
   const run = startRehearsal({ ...options, ...extra }, (event) => {
@@ -55,29 +55,52 @@ function attempt(options: RehearsalOptions, extra: Partial<RehearsalOptions>, on
     if (event.type === 'tables-compared') tables = event.tables;
     onEvent(event);
   });
-  return run.done.then((report) => ({ report, killed, tables }));
+  // Ctrl-C: the run in flight stops after its batch; no further run starts (runResumeCheck checks).
+  const cancel = () => run.cancel();
+  signal?.addEventListener('abort', cancel);
+  if (signal?.aborted) cancel();
+  return run.done.then((report) => {
+    signal?.removeEventListener('abort', cancel);
+    return { report, killed, tables };
+  });
 }
 
 /** Removes a kept snapshot's private folder (the snapshot file sits directly in it). */
 const discard = (report: RehearsalReport) => (report.snapshot.path ? rm(dirname(report.snapshot.path), { recursive: true, force: true }) : Promise.resolve());
 
-function failed(reference: RehearsalReport, why: string, seed: number, killPoints: ResumeCheckResult['killPoints']): RehearsalReport {
-  return { ...reference, resumeCheck: { status: 'fail', seed, killPoints, tables: [], error: why } };
+/** The reference run's report with the check added; its kept snapshot is removed by then. */
+function withCheck(reference: RehearsalReport, resumeCheck: ResumeCheckResult, cancelled = false): RehearsalReport {
+  return { ...reference, ...(cancelled ? { status: 'cancelled' as const } : {}), snapshot: { ...reference.snapshot, path: null }, resumeCheck };
 }
+
+function failed(reference: RehearsalReport, why: string, seed: number, killPoints: ResumeCheckResult['killPoints'], cancelled = false): RehearsalReport {
+  return withCheck(reference, { status: 'fail', seed, killPoints, tables: [], error: why }, cancelled);
+}
+
+const CANCELLED = 'The resume check was cancelled before it could compare.';
 
 /**
  * Runs the whole check and returns the reference run's report with `resumeCheck` added. Throws
  * RehearsalConfigError when the check cannot apply (engine other than SQLite, K below 1).
  */
-export async function runResumeCheck(options: RehearsalOptions, check: ResumeCheckOptions, onEvent: (event: ChildEvent) => void = () => {}): Promise<RehearsalReport> {
+export async function runResumeCheck(
+  options: RehearsalOptions,
+  check: ResumeCheckOptions,
+  onEvent: (event: ChildEvent) => void = () => {},
+  signal?: AbortSignal,
+): Promise<RehearsalReport> {
   if (!Number.isInteger(check.kills) || check.kills < 1) throw new RehearsalConfigError(`--resume-check needs a number of kills of 1 or more, got ${check.kills}.`);
   const base: RehearsalOptions = { ...options, keep: false, killAt: undefined, compareWith: undefined };
-  const { report: reference } = await attempt(base, { keep: true }, onEvent);
+  const { report: reference } = await attempt(base, { keep: true }, onEvent, signal);
   if (reference.snapshot.engine !== 'sqlite') {
     await discard(reference);
     throw new RehearsalConfigError(`--resume-check compares SQLite snapshots only; this snapshot is ${reference.snapshot.engine}.`);
   }
   const killPoints: ResumeCheckResult['killPoints'] = [];
+  if (signal?.aborted) {
+    await discard(reference);
+    return failed(reference, CANCELLED, check.seed, killPoints, true);
+  }
   if (reference.status !== 'ok') {
     await discard(reference);
     return failed(reference, `The uninterrupted run did not succeed (${reference.status}: ${reference.error?.message ?? 'no error'}), so there is nothing to compare with.`, check.seed, killPoints);
@@ -85,22 +108,24 @@ export async function runResumeCheck(options: RehearsalOptions, check: ResumeChe
   let previous: RehearsalReport | null = null;
   try {
     for (const killAt of planKillPoints(reference, check.kills, check.seed)) {
-      const next = await attempt(base, { keep: true, killAt, ...chainFrom(previous) }, onEvent);
+      const next = await attempt(base, { keep: true, killAt, ...chainFrom(previous) }, onEvent, signal);
       if (previous) await discard(previous);
       previous = next.report;
       killPoints.push({ ...killAt, reached: next.killed });
+      if (signal?.aborted) return failed(reference, CANCELLED, check.seed, killPoints, true);
       if (!next.killed && next.report.status !== 'ok') {
         return failed(reference, `A run that was to be killed at ${describeKillPoint(killAt)} failed first: ${next.report.error?.message ?? next.report.status}`, check.seed, killPoints);
       }
       if (!previous.snapshot.path) return failed(reference, 'A killed run left no snapshot to resume on.', check.seed, killPoints);
     }
-    const last = await attempt(base, { compareWith: reference.snapshot.path ?? undefined, ...chainFrom(previous) }, onEvent);
+    const last = await attempt(base, { compareWith: reference.snapshot.path ?? undefined, ...chainFrom(previous) }, onEvent, signal);
+    if (signal?.aborted) return failed(reference, CANCELLED, check.seed, killPoints, true);
     if (last.report.status !== 'ok') {
       return failed(reference, `The last rerun, after ${check.kills} kill(s), failed: ${last.report.error?.message ?? last.report.status}`, check.seed, killPoints);
     }
     if (!last.tables) return failed(reference, 'The last rerun did not report its table comparison (see its stderr).', check.seed, killPoints);
     const status = last.tables.every((t) => t.equal) ? 'pass' : 'fail';
-    return { ...reference, resumeCheck: { status, seed: check.seed, killPoints, tables: last.tables, error: null } };
+    return withCheck(reference, { status, seed: check.seed, killPoints, tables: last.tables, error: null });
   } finally {
     if (previous) await discard(previous);
     await discard(reference);
