@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import test, { type TestContext } from 'node:test';
 import { runRehearseCommand } from '../../server/src/rehearsal/cli-rehearse';
+import { summary } from '../../server/src/rehearsal/format';
 import type { RehearsalReport } from '../../server/src/rehearsal/protocol';
 import { rehearse, workspace, type Rehearsal } from './helpers';
 import { databaseExists, query, SERVER, serverDown, scratchOf, sourceDatabase } from './pg-helpers';
@@ -145,6 +146,9 @@ test('evolve rehearse --engine postgres: lock waits in the report, --max-transac
   assert.ok(report.locks.longestHeldMs >= 250, JSON.stringify(report.locks));
   assert.match(report.snapshot.source, /postgres:\*\*\*@127\.0\.0\.1/);
   assert.doesNotMatch(out + err, /s3cret-pw/);
+  const text = summary(report, 'lock-wait.ts');
+  assert.match(text, new RegExp(`copied in .* by ${report.snapshot.method}\\)`));
+  assert.match(text, /locks +[1-9]\d* waits .*longest held by a transaction/);
 });
 
 test('postgres: the next rehearsal sweeps old scratch databases of crashed runs, and leaves young ones', async (t) => {

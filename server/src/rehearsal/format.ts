@@ -49,7 +49,7 @@ export function summary(report: RehearsalReport, scriptLabel: string): string {
   const t = report.transactions;
   const lines = [
     `Rehearsal of ${scriptLabel}: ${report.status.toUpperCase()}`,
-    `  snapshot       ${report.snapshot.source} (${report.snapshot.engine}, ${bytes(report.snapshot.bytes)} copied in ${duration(report.snapshot.ms)})`,
+    `  snapshot       ${report.snapshot.source} (${report.snapshot.engine}, ${bytes(report.snapshot.bytes)} copied in ${duration(report.snapshot.ms)}${report.snapshot.method ? ` by ${report.snapshot.method}` : ''})`,
     `  duration       ${duration(report.durationMs)}`,
     `  rows           ${number(report.rowsWritten)} written, ${number(report.rowsRead)} read (${number(report.rowsPerSecond)} rows/s written)`,
     `  statements     ${number(report.statements.total)}${kinds(report.statements)}`,
@@ -57,6 +57,10 @@ export function summary(report: RehearsalReport, scriptLabel: string): string {
     `  batches        ${number(report.batches)} (retries ${number(report.retries)}, conflicts ${number(report.conflicts)})`,
     `  autocommit     ${number(report.writesOutsideTransaction)} write statements outside any transaction`,
   ];
+  if (report.locks) {
+    const l = report.locks;
+    lines.push(`  locks          ${number(l.waits)} waits (${duration(l.waitMs)} in all, longest ${duration(l.longestWaitMs)}); longest held by a transaction ${duration(l.longestHeldMs)}`);
+  }
   for (const table of report.tables) {
     lines.push(`  table ${table.name.padEnd(8)} ${table.rowsBefore === null ? '?' : number(table.rowsBefore)} → ${table.rowsAfter === null ? '?' : number(table.rowsAfter)} rows`);
   }
