@@ -111,6 +111,23 @@ describe('Evolve in VS Code', () => {
     await diagnosticsWhen(uri, 'unbatched-loop', (d) => d.length === 1); // the new server's scan
   });
 
+  it('"Evolve: New Evolve Script" writes a batched script into the scripts folder, and it lints clean', async () => {
+    await vscode.commands.executeCommand('evolve.newScript', { library: 'knex', shape: 'plain', table: 'users', name: 'Lowercase emails' });
+    const uri = workspaceUri('scripts/lowercase-emails.ts');
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.uri.toString(), uri.toString(), 'the new script is opened');
+    assert.match(editor.document.getText(), /await eachBatch\(/);
+    // Proof the server analysed it: an unbatched loop appended at the end is the file's only finding.
+    const end = editor.document.lineCount;
+    const loop = "\nexport async function unbatched(knex: Knex): Promise<void> {\n  const users = await knex('users');\n  for (const u of users) {\n    await knex('users').where({ id: u.id }).update({ email: u.email });\n  }\n}\n";
+    assert.ok(await editor.edit((b) => b.insert(new vscode.Position(end, 0), loop)));
+    await diagnosticsWhen(uri, 'unbatched-loop', (d) => d.length === 1);
+    const all = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'evolve');
+    assert.deepEqual(all.map((d) => d.range.start.line >= end), [true], JSON.stringify(all.map((d) => d.message)));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    fs.rmSync(uri.fsPath);
+  });
+
   it('reloads evolve.config.json when it changes: severities follow', async () => {
     const config = workspaceUri('evolve.config.json');
     fs.writeFileSync(config.fsPath, JSON.stringify({ rules: { 'unbatched-loop': 'error' } }, null, 2));
