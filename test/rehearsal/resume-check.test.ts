@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
+import { PGlite } from '@electric-sql/pglite';
 import Database from 'better-sqlite3';
 import { runRehearseCommand } from '../../server/src/rehearsal/cli-rehearse';
 import type { RehearsalReport } from '../../server/src/rehearsal/protocol';
@@ -89,6 +90,36 @@ test('a cancelled resume check stops after the run in flight, says so and leaves
   assert.match(report.resumeCheck?.error ?? '', /cancelled before it could compare/);
   assert.equal(report.resumeCheck?.killPoints.length, 1, 'no run starts after the cancel');
   assert.equal(report.snapshot.path, null);
+  assert.deepEqual(leftovers(ws), []);
+});
+
+test('PGlite: a resumable eachBatch script passes after a kill, on the data directory the killed run left', async (t) => {
+  const ws = workspace(t);
+  const pg = await PGlite.create(join(ws.dir, 'pgdata'));
+  await pg.exec("CREATE TABLE users (id SERIAL PRIMARY KEY, name TEXT NOT NULL, display TEXT, visits INTEGER NOT NULL DEFAULT 0); INSERT INTO users (name) SELECT 'user ' || i FROM generate_series(1, 24) AS i;");
+  await pg.close();
+  ws.write(
+    'resumable-pg.ts',
+    `import type { PGlite, Transaction } from '@electric-sql/pglite';
+import { eachBatch, pgliteAdapter } from 'evolve-runtime';
+export default async function ({ db }: { db: PGlite }) {
+  await eachBatch(
+    { adapter: pgliteAdapter(db), name: 'display', size: 4,
+      fetch: async (after: number | undefined, size: number, tx: Transaction) =>
+        (await tx.query<{ id: number }>('SELECT id FROM users WHERE id > $1 ORDER BY id LIMIT $2', [after ?? 0, size])).rows,
+      key: (u) => u.id },
+    async (rows, tx) => { for (const u of rows) await tx.query('UPDATE users SET display = upper(name), visits = visits + 1 WHERE id = $1', [u.id]); },
+  );
+}
+`,
+  );
+  const report = await runResumeCheck({ script: 'resumable-pg.ts', workspace: ws.dir, tempRoot: ws.tempRoot, snapshot: 'pgdata' }, { kills: 1, seed: 5 });
+  const check = report.resumeCheck;
+  assert.equal(report.snapshot.engine, 'pglite');
+  assert.equal(check?.error, null, JSON.stringify(check));
+  assert.deepEqual(check?.killPoints.map((p) => [p.unit, p.reached]), [['batch', true]]);
+  assert.deepEqual(check?.tables.map((x) => [x.name, x.equal, x.rows]), [['evolve_checkpoints', true, 1], ['users', true, 24]]);
+  assert.equal(check?.status, 'pass');
   assert.deepEqual(leftovers(ws), []);
 });
 

@@ -81,7 +81,7 @@ const CANCELLED = 'The resume check was cancelled before it could compare.';
 
 /**
  * Runs the whole check and returns the reference run's report with `resumeCheck` added. Throws
- * RehearsalConfigError when the check cannot apply (engine other than SQLite, K below 1).
+ * RehearsalConfigError when the check cannot apply (engine other than SQLite or PGlite, K below 1).
  */
 export async function runResumeCheck(
   options: RehearsalOptions,
@@ -92,9 +92,9 @@ export async function runResumeCheck(
   if (!Number.isInteger(check.kills) || check.kills < 1) throw new RehearsalConfigError(`--resume-check needs a number of kills of 1 or more, got ${check.kills}.`);
   const base: RehearsalOptions = { ...options, keep: false, killAt: undefined, compareWith: undefined };
   const { report: reference } = await attempt(base, { keep: true }, onEvent, signal);
-  if (reference.snapshot.engine !== 'sqlite') {
+  if (reference.snapshot.engine !== 'sqlite' && reference.snapshot.engine !== 'pglite') {
     await discard(reference);
-    throw new RehearsalConfigError(`--resume-check compares SQLite snapshots only; this snapshot is ${reference.snapshot.engine}.`);
+    throw new RehearsalConfigError(`--resume-check compares SQLite and PGlite snapshots only; this snapshot is ${reference.snapshot.engine}.`);
   }
   const killPoints: ResumeCheckResult['killPoints'] = [];
   if (signal?.aborted) {
@@ -134,7 +134,7 @@ export async function runResumeCheck(
 
 /** A rerun starts on the snapshot the killed run left (the engine copies it, as any source). */
 function chainFrom(previous: RehearsalReport | null): Partial<RehearsalOptions> {
-  return previous?.snapshot.path ? { snapshot: previous.snapshot.path, engine: 'sqlite' } : {};
+  return previous?.snapshot.path ? { snapshot: previous.snapshot.path, engine: previous.snapshot.engine } : {};
 }
 
 export function describeKillPoint(point: KillPoint): string {

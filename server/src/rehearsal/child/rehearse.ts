@@ -18,7 +18,7 @@ import { openPgTransactions } from './trace-pg';
 import { tracePglite } from './trace-pglite';
 import { unrefPgliteTimers } from './pglite-timers';
 import { countProductionTables } from './production-counts';
-import { compareSqliteTables, type ReadonlySqlite } from './table-hash';
+import { comparePgliteTables, compareSqliteTables, type PgliteFactory, type ReadonlySqlite } from './table-hash';
 import { openSqliteDatabases, openSqliteTransactions } from './trace-sqlite';
 import { Tracer, type FenceError } from './tracer';
 
@@ -175,7 +175,7 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
     tracer.internal++;
     state.after = postgres ? await postgres.countTables().catch(() => null) : await countTablesAfter(Database, pgliteDb, snapshotPath);
     if (postgres) state.locks = await postgres.lockStats(tracer.longestLockHeldMs);
-    if (command.compareWith) compareWithReference(Database, snapshotPath, command.compareWith);
+    if (command.compareWith) await compareWithReference(Database, pglite && pgliteDb ? { PGlite: pglite.PGlite, db: pgliteDb } : null, snapshotPath, command.compareWith);
   }
 }
 
@@ -190,10 +190,13 @@ function countProduction(path: string, roots: { workspace: string; evolveRoot: s
 }
 
 /** Resume check: the end state against the uninterrupted run's, sent before the report. */
-function compareWithReference(Database: SqliteCtor | null, snapshotPath: string, referencePath: string): void {
+async function compareWithReference(Database: SqliteCtor | null, pg: { PGlite: unknown; db: PgliteInstance } | null, snapshotPath: string, referencePath: string): Promise<void> {
   try {
-    if (!Database) throw new Error('the resume check compares SQLite snapshots only');
-    sendEvent({ type: 'tables-compared', tables: compareSqliteTables(Database as unknown as ReadonlySqlite, snapshotPath, referencePath) });
+    if (!Database && !pg) throw new Error('the resume check compares SQLite and PGlite snapshots only');
+    const tables = pg
+      ? await comparePgliteTables(pg.PGlite as PgliteFactory, pg.db, referencePath)
+      : compareSqliteTables(Database as unknown as ReadonlySqlite, snapshotPath, referencePath);
+    sendEvent({ type: 'tables-compared', tables });
   } catch (error) {
     sendEvent({ type: 'log', stream: 'stderr', line: `evolve: could not compare the tables with the reference run: ${(error as Error).message}` });
   }
