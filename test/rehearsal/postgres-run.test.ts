@@ -163,3 +163,28 @@ test('postgres: the next rehearsal sweeps old scratch databases of crashed runs,
   assert.equal((await finishedAndDropped(rehearse(ws, { script: 'noop.js', snapshot: `${SERVER}/${source}` }))).status, 'ok');
   assert.deepEqual([await databaseExists(old), await databaseExists(young)], [false, true]);
 });
+
+test('postgres: --keep keeps the scratch database, marked so the sweep leaves it; its URL is in the report', async (t) => {
+  const source = await guardedSource(t);
+  if (!source) return;
+  const ws = workspace(t);
+  ws.write('noop.js', 'module.exports = async ({ db }) => { await db.query("UPDATE users SET display = \'kept\' WHERE id = 2"); };\n');
+  const kept = rehearse(ws, { script: 'noop.js', snapshot: `${SERVER}/${source}`, keep: true });
+  const report = await kept.report;
+  const scratch = scratchOf(kept.events);
+  t.after(() => query('postgres', `DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`));
+  assert.equal(report.status, 'ok', JSON.stringify(report.error));
+  assert.equal(report.snapshot.path, `${SERVER}/${scratch}`);
+  assert.deepEqual(await query(scratch, 'SELECT display FROM users WHERE id = 2'), [{ display: 'kept' }]);
+  const [mark] = await query('postgres', "SELECT shobj_description(oid, 'pg_database') AS note FROM pg_database WHERE datname = $1", [scratch]);
+  assert.equal(mark.note, 'evolve rehearsal: kept');
+});
+
+test('postgres: an unreachable server fails the run with the URL, redacted, and what to check', async (t) => {
+  const ws = workspace(t);
+  ws.write('noop.js', 'module.exports = async () => {};\n');
+  const report = await rehearse(ws, { script: 'noop.js', snapshot: 'postgres://admin:t0p-secret@127.0.0.1:1/app' }).report;
+  assert.equal(report.status, 'failed');
+  assert.match(report.error?.message ?? '', /Cannot connect to postgres:\/\/admin:\*\*\*@127\.0\.0\.1:1\/postgres: .*Check the URL, that the server runs/);
+  assert.doesNotMatch(JSON.stringify(report), /t0p-secret/);
+});
