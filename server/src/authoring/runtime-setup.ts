@@ -23,12 +23,16 @@ const LOCK_FILES: [string, PackageManager][] = [
 
 /** Whether Node resolves `evolve-runtime` from a script's folder (as the script itself would). */
 export function resolvesRuntime(scriptDir: string): boolean {
-  try {
-    createRequire(join(scriptDir, '__evolve_resolve__.js')).resolve(`${RUNTIME_PACKAGE}/package.json`);
-    return true;
-  } catch {
-    return false;
-  }
+  const require = createRequire(join(scriptDir, '__evolve_resolve__.js'));
+  // package.json first (no build needed to be found); the bare name for copies whose exports omit it.
+  return [`${RUNTIME_PACKAGE}/package.json`, RUNTIME_PACKAGE].some((request) => {
+    try {
+      require.resolve(request);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 export interface Project {
