@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
+import { etaLines, wrap } from '../../server/src/rehearsal/format-checks';
 import { etaForReport, ETA_ERROR_STATEMENT, parseProductionRows, productionCounts, productionEta, ProgressEta, type Clock } from '../../server/src/rehearsal/eta';
 import type { RehearsalReport } from '../../server/src/rehearsal/protocol';
 import { checksum, rehearse, seedSqlite, workspace } from './helpers';
@@ -88,4 +89,16 @@ test('--production: counts from sqlite_stat1 where ANALYZE ran, else COUNT(*), r
   assert.deepEqual([basis.orders?.rehearsalRows, basis.orders?.productionRows], [0, 3]);
   assert.match(basis.orders.counted, /^COUNT\(\*\) of .*prod\.db/);
   assert.equal(r.eta?.etaMs, Math.round((r.durationMs * 203) / 20));
+});
+
+test('the summary shows the ETA, its formula and its error, wrapped', () => {
+  assert.deepEqual(wrap('aa bb cc dd', 5), ['aa bb', 'cc dd']);
+  assert.deepEqual(wrap('a-very-long-word x', 4), ['a-very-long-word', 'x']);
+  const report = { durationMs: 2000, snapshot: { source: 'app.db' }, tables: [{ name: 'users', rowsBefore: 100, rowsAfter: 100 }] } as unknown as RehearsalReport;
+  const lines = etaLines({ ...report, eta: etaForReport(report, ['users'], productionCounts([], new Map([['users', 1000]]))) });
+  assert.equal(lines[0], '  production ETA 20.0 s, from users 100 → 1,000 rows (50 rows/s; given with --production-rows)');
+  assert.equal(lines[1].trim(), 'etaMs = durationMs × Σ productionRows / Σ rehearsalRows = 2000 × 1000 / 100');
+  assert.ok(lines.slice(2).every((line) => line.length <= 100), lines.join('\n'));
+  assert.equal(lines.slice(2).map((l) => l.trim()).join(' '), ETA_ERROR_STATEMENT);
+  assert.deepEqual(etaLines(report), [], 'no ETA, no lines');
 });

@@ -9,7 +9,22 @@ export function etaLines(report: RehearsalReport): string[] {
   const eta = report.eta;
   if (!eta || eta.etaMs === null) return [];
   const tables = eta.basis.tables.map((t) => `${t.name} ${number(t.rehearsalRows)} → ${number(t.productionRows)} rows (${number(t.rowsPerSecond)} rows/s; ${t.counted})`);
-  return [`  production ETA ${duration(eta.etaMs)}, from ${tables.join('; ')}`, `                 ${eta.basis.formula}`, `                 ${eta.error}`];
+  return [`  production ETA ${duration(eta.etaMs)}, from ${tables.join('; ')}`, `${INDENT}${eta.basis.formula}`, ...wrap(eta.error, 100 - INDENT.length).map((line) => INDENT + line)];
+}
+
+const INDENT = ' '.repeat(17);
+
+/** Breaks a paragraph into lines of at most `width` characters, at spaces. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return line ? [...lines, line] : lines;
 }
 
 export function resumeCheckLines(report: RehearsalReport): string[] {
