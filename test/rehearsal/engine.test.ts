@@ -39,6 +39,15 @@ test('--snapshot: a config name, then a URL, then a path; the engine from the so
     return true;
   });
   assert.throws(() => resolveSnapshot('postgres://db.internal/app', 'sqlite', config, ws.dir), /use --engine postgres/);
+  const nightly = { ...config, snapshots: { nightly: { engine: 'postgres' as const, source: 'postgres://r:pw@db.internal/app', target: 'postgres://ci@scratch.internal/postgres' } } };
+  assert.deepEqual(resolveSnapshot(undefined, undefined, nightly, ws.dir), {
+    engine: 'postgres',
+    source: 'postgres://r:pw@db.internal/app',
+    target: 'postgres://ci@scratch.internal/postgres',
+    label: 'nightly (postgres://r:***@db.internal/app)',
+  });
+  nightly.snapshots.nightly.target = 'scratch.internal';
+  assert.throws(() => resolveSnapshot('nightly', undefined, nightly, ws.dir), /target of .* must be a postgres:\/\/ URL/);
   assert.throws(() => resolveSnapshot('prod', undefined, config, ws.dir), /No snapshot named "prod".*names: staging, app\.db/);
   assert.throws(() => resolveSnapshot(undefined, undefined, config, ws.dir), /Several snapshots are configured \(staging, app\.db\)/);
   assert.throws(() => resolveSnapshot(undefined, undefined, defaultConfig(ws.dir), ws.dir), /pass --snapshot/);
