@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { runRehearseCommand } from '../../server/src/rehearsal/cli-rehearse';
 import type { RehearsalReport } from '../../server/src/rehearsal/protocol';
 import { planKillPoints, runResumeCheck, seededRandom } from '../../server/src/rehearsal/resume-check';
-import { leftovers, workspace } from './helpers';
+import { checksum, leftovers, workspace } from './helpers';
 
 /** users(id, name, email, display, visits): 40 rows. */
 function seed(file: string): void {
@@ -37,7 +37,9 @@ export default async function ({ db }: { db: Database.Database }) {
 }
 `,
   );
+  const sourceBefore = checksum(join(ws.dir, 'app.db'));
   const report = await runResumeCheck({ script: 'resumable.ts', workspace: ws.dir, tempRoot: ws.tempRoot, snapshot: 'app.db' }, { kills: 2, seed: 11 });
+  assert.equal(checksum(join(ws.dir, 'app.db')), sourceBefore, 'every run worked on a copy');
   const check = report.resumeCheck;
   assert.ok(check, 'the report has a resumeCheck');
   assert.equal(check.error, null);
