@@ -29,6 +29,25 @@ async function openQuickFixMenu(page, line, column) {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Quick Fix...' }).first().click();
 }
 
+/**
+ * Opens the quick-fix menu at line:column until it lists `title`: the first request can come before the
+ * language server has answered for a file just opened, and then VS Code shows no actions. Tries 3 times.
+ */
+async function quickFixMenuWith(page, line, column, title) {
+  let lastError;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await openQuickFixMenu(page, line, column);
+    try {
+      await page.locator('.action-widget', { hasText: title }).first().waitFor({ timeout: 20000 });
+      return;
+    } catch (err) {
+      lastError = err;
+      await page.keyboard.press('Escape');
+    }
+  }
+  throw lastError;
+}
+
 /** Runs the checks against a workbench URL; returns per-check results (each is a pass or a failure). */
 export async function runUiChecks({ url, shotsDir, failureDir, chromiumPath = '/usr/bin/chromium', log = console.log }) {
   const results = [];
@@ -67,16 +86,16 @@ export async function runUiChecks({ url, shotsDir, failureDir, chromiumPath = '/
       await page.locator('.statusbar-item', { hasText: /Evolve: \d+/ }).first().waitFor({ timeout: 60000 });
     });
     await check('offers the generic quick fixes on the unbatched loop', async () => {
-      await openQuickFixMenu(page, 5, 5); // `for (const u of users) {`
+      await quickFixMenuWith(page, 5, 5, 'Disable evolve rule unbatched-loop for this line'); // `for (const u of users) {`
       const menu = page.locator('.action-widget');
-      await menu.filter({ hasText: 'Disable evolve rule unbatched-loop for this line' }).first().waitFor({ timeout: 60000 });
       await menu.filter({ hasText: 'Show documentation for evolve rule unbatched-loop' }).first().waitFor({ timeout: 5000 });
       await page.keyboard.press('Escape');
     });
     await check("offers missing-commit's rewrite on an open transaction", async () => {
       await openFile(page, '20240201000000_flag_accounts', 'knex.transaction()');
-      await openQuickFixMenu(page, 2, 5); // `const trx = await knex.transaction();`
-      await page.locator('.action-widget', { hasText: 'Commit `trx` on every path that leaves it open' }).first().waitFor({ timeout: 60000 });
+      await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 60000 });
+      // `const trx = await knex.transaction();`
+      await quickFixMenuWith(page, 2, 5, 'Commit `trx` on every path that leaves it open');
       await page.screenshot({ path: `${shotsDir}/quick-fix-menu.png` });
       await page.keyboard.press('Escape');
     });
