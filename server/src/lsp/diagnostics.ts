@@ -71,7 +71,8 @@ export function fileResultToDiagnostics(
       range: result.fatal.range,
       severity: DiagnosticSeverity.Error,
       source: DIAGNOSTIC_SOURCE,
-      message: `Evolve could not analyse this file: ${result.fatal.message}`,
+      // "analysis gave up ..." already says what happened; other fatals (parse errors) need the lead-in.
+      message: result.fatal.message.startsWith('analysis gave up') ? result.fatal.message : `Evolve could not analyse this file: ${result.fatal.message}`,
     });
   }
   return diagnostics;
