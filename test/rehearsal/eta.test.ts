@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { etaLines, wrap } from '../../server/src/rehearsal/format-checks';
 import { etaForReport, ETA_ERROR_STATEMENT, parseProductionRows, productionCounts, productionEta, ProgressEta, type Clock } from '../../server/src/rehearsal/eta';
 import type { RehearsalReport } from '../../server/src/rehearsal/protocol';
+import { betterSqlite3Adapter, eachBatch, type BatchProgressEvent } from '../../runtime/src/index.js';
 import { checksum, rehearse, seedSqlite, workspace } from './helpers';
 
 function fakeClock(start = 1000): Clock & { advance(ms: number): void } {
@@ -23,6 +24,32 @@ test('the running ETA is elapsed / fraction done', () => {
   clock.advance(3000);
   assert.deepEqual(eta.estimate(25, 100), { totalMs: 20_000, remainingMs: 15_000 });
   assert.deepEqual(eta.estimate(120, 100), { totalMs: 5000, remainingMs: 0 }, 'past the total: done now');
+});
+
+test("the running ETA is evolve-runtime's: the same remaining time for every batch event it emits", async () => {
+  const db = new Database(':memory:');
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER)');
+  db.prepare('INSERT INTO t (v) SELECT value FROM json_each(?)').run(JSON.stringify(Array.from({ length: 25 }, (_, i) => i)));
+  const events: BatchProgressEvent[] = [];
+  await eachBatch(
+    {
+      adapter: betterSqlite3Adapter(db), name: 'parity', size: 4, checkpoint: false, progressLine: false,
+      count: () => 25,
+      fetch: (after: number | undefined, size: number) => db.prepare('SELECT id FROM t WHERE id > ? ORDER BY id LIMIT ?').all(after ?? 0, size) as { id: number }[],
+      key: (row) => row.id,
+      onProgress: (event) => event.type === 'batch' && events.push(event),
+    },
+    (rows) => rows.forEach((row) => db.prepare('UPDATE t SET v = v + 1 WHERE id = ?').run(row.id)),
+  );
+  assert.equal(events.length, 7);
+  for (const event of events) {
+    // The bench measures ProgressEta: it must be the estimate people see in the progress bar.
+    const clock = fakeClock(0);
+    const eta = new ProgressEta(clock);
+    clock.advance(event.elapsedMs);
+    assert.ok(Math.abs((eta.estimate(event.rows, 25)?.remainingMs ?? NaN) - (event.etaMs ?? NaN)) < 1e-6, JSON.stringify(event));
+  }
+  db.close();
 });
 
 test('the production ETA scales the duration by production rows over rehearsed rows', () => {

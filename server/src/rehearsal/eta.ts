@@ -1,6 +1,7 @@
 // How long will the script take? Two estimates, both linear in rows, both with their basis:
-// - ProgressEta: during a run, from the fraction done so far (elapsed / fraction). The bench
-//   (bench/eta.bench.mjs) measures it at 10, 25 and 50% on uniform and skewed tables.
+// - ProgressEta: during a run, from the fraction done so far (elapsed / fraction): evolve-runtime's
+//   etaMs, the progress bar's (a test holds the two equal). The bench (bench/eta.bench.mjs)
+//   measures it at 10, 25 and 50% on uniform and skewed tables.
 // - productionEta: after a rehearsal, its measured rate on the tables it wrote to, scaled to the
 //   production row counts of those tables.
 // Neither knows about skew, caches, other hardware or lock contention: docs/rehearsal.md says where
