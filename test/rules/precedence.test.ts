@@ -1,5 +1,5 @@
 // One place, one finding: rules that describe the same code are folded into the most specific one,
-// in the order of rules/precedence.ts, which docs/rules/README.md documents.
+// in the order of server/src/core/precedence.ts, which docs/rules/README.md documents.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { Analyzer } from '../../server/src/core/analyzer';
 import { defaultConfig, DEFAULT_SEVERITIES, RULE_IDS, type EvolveConfig } from '../../server/src/core/config';
 import { RULES } from '../../server/src/core/rules';
-import { RULE_PRECEDENCE } from '../../server/src/core/rules/precedence';
+import { RULE_PRECEDENCE } from '../../server/src/core/precedence';
 import type { RuleId } from '../../server/src/core/types';
 
 const ROOT = '/virtual-project';

@@ -113,7 +113,7 @@ export function vendoredSpecifier(scriptDir: string, vendorFolder: string): stri
 
 /**
  * The batching rewrite with its evolve-runtime import (the `import ... from 'evolve-runtime'` or
- * `require('evolve-runtime')` that core/rules/batching/imports.ts writes) pointing at `specifier`.
+ * `require('evolve-runtime')` that core/fixes/batching/imports.ts writes) pointing at `specifier`.
  */
 export function withRuntimeImport(fix: CodeFix, specifier: string): CodeFix {
   const quoted = new RegExp(`(from |require\\()'${RUNTIME_PACKAGE}'`, 'g');

@@ -21,7 +21,7 @@ import type { ActionableDiagnostic } from './code-actions';
 import { ADD_RUNTIME_COMMAND, PickVendorFolderRequest, type AddRuntimeArgs } from './protocol';
 
 export const ADD_RUNTIME_TITLE = 'Add evolve-runtime to this project';
-/** Title prefix of core/rules/batching/rewrite.ts's suggestion. */
+/** Title prefix of core/fixes/batching/rewrite.ts's suggestion. */
 const REWRITE_PREFIX = 'Process in keyset batches';
 const REACHABILITY_TIMEOUT_MS = 20_000;
 const INSTALL_TIMEOUT_MS = 5 * 60_000;

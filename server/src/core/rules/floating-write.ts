@@ -9,8 +9,8 @@ import { firstWrite, resolveCallee, summaryOf } from '../semantics/functions';
 import { originOf } from '../semantics/origins';
 import { ts } from '../ts';
 import type { CodeFix } from '../types';
-import { inlineCallback, isAsyncFunction, sequentialLoopFix } from './loop-fixes';
-import { docsUrl, type Rule } from './rule';
+import { inlineCallback, isAsyncFunction, sequentialLoopFix } from '../fixes/loop-fixes';
+import { docsUrl, type Rule } from '../rule';
 
 const PROMISE_CHAIN = new Set(['then', 'catch', 'finally']);
 const HANDLE_NAMES = /^(knex|db|database|pool|client|conn|connection|sequelize|dataSource|mongoose|sql)$/i;

@@ -6,13 +6,13 @@ import { missingCommit } from './missing-commit';
 import { noConflictRetry } from './no-conflict-retry';
 import { nonResumableBatches } from './non-resumable-batches';
 import { offsetPagination } from './offset-pagination';
-import type { Rule } from './rule';
+import type { Rule } from '../rule';
 import { schemaAndDataInOneTransaction } from './schema-and-data-in-one-transaction';
 import { unbatchedLoop } from './unbatched-loop';
 import { unboundedConcurrency } from './unbounded-concurrency';
 import { unboundedRead } from './unbounded-read';
 
-export type { Rule, RuleMeta } from './rule';
+export type { Rule, RuleMeta } from '../rule';
 
 export const RULES: Record<RuleId, Rule> = {
   'unbatched-loop': unbatchedLoop,

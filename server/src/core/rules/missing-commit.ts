@@ -8,9 +8,9 @@ import { isUnbounded } from '../semantics/origins';
 import { enclosingCallbackTransaction } from '../semantics/transactions';
 import { flushWrite, perItemWrite } from '../semantics/writes';
 import { ts } from '../ts';
-import { callbackTransactionSuggestion } from './missing-commit-callback';
-import { knexOptOutFix, addRollbackSuggestion, addCommitSuggestion } from './missing-commit-fixes';
-import { docsUrl, type Rule } from './rule';
+import { callbackTransactionSuggestion } from '../fixes/missing-commit-callback';
+import { knexOptOutFix, addRollbackSuggestion, addCommitSuggestion } from '../fixes/missing-commit-fixes';
+import { docsUrl, type Rule } from '../rule';
 
 /** A loop that processes a batch or page per iteration: chunks, pages read with LIMIT/take, or flushes. */
 export function batchLoopKind(loop: Loop): 'chunk' | 'page' | 'flush' | undefined {

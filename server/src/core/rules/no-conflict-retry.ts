@@ -7,7 +7,7 @@ import { classifyCall } from '../semantics/calls';
 import { loopsIn } from '../semantics/loops';
 import { ts } from '../ts';
 import type { CodeFix } from '../types';
-import { docsUrl, type Rule } from './rule';
+import { docsUrl, type Rule } from '../rule';
 
 const RETRY_CALL = /retry|retries|backoff|withRetr/i;
 const RETRY_HANDLING = /retry|retries|conflict|deadlock|serializ|40001|40P01|SQLITE_BUSY|P2034|TransientTransactionError|attempt/i;

@@ -8,7 +8,7 @@ import { stringValue } from '../semantics/origins';
 import { flushWrite } from '../semantics/writes';
 import { ts } from '../ts';
 import { batchLoopKind } from './missing-commit';
-import { docsUrl, type Rule } from './rule';
+import { docsUrl, type Rule } from '../rule';
 
 /** Names and text that show a script keeps or takes a resume point. */
 const CHECKPOINT = /checkpoint|resum|last_?(processed|migrated|done|synced|completed)|progress_?(table|store|key)|start_?(after|from|id)|process\.(argv|env)/i;

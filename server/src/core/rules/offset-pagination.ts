@@ -9,7 +9,7 @@ import { firstWrite, resolveCallee } from '../semantics/functions';
 import { loopsIn, type Loop } from '../semantics/loops';
 import { stringValue } from '../semantics/origins';
 import { ts } from '../ts';
-import { docsUrl, type Rule } from './rule';
+import { docsUrl, type Rule } from '../rule';
 
 /** `0` and `1` do not page: `skip: 1` steps over a keyset cursor's own row. */
 function skipsRows(value: ts.Expression | undefined): boolean {

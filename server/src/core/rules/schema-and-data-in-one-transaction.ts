@@ -8,7 +8,7 @@ import { schemaChangeOf } from '../semantics/ddl';
 import { resolveCallee, summaryOf } from '../semantics/functions';
 import { enclosingCallbackTransaction } from '../semantics/transactions';
 import { ts } from '../ts';
-import { docsUrl, type Rule } from './rule';
+import { docsUrl, type Rule } from '../rule';
 
 /** Whether a call or template changes an existing table's schema (`CREATE INDEX CONCURRENTLY` cannot run in a transaction). */
 function changesSchema(n: ts.CallExpression | ts.TaggedTemplateExpression): boolean {

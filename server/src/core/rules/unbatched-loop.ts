@@ -6,8 +6,8 @@ import { loopsIn } from '../semantics/loops';
 import { isUnbounded } from '../semantics/origins';
 import { enclosingCallbackTransaction } from '../semantics/transactions';
 import { perItemWrite } from '../semantics/writes';
-import { batchingRewrite } from './batching/rewrite';
-import { docsUrl, type Rule } from './rule';
+import { batchingRewrite } from '../fixes/batching/rewrite';
+import { docsUrl, type Rule } from '../rule';
 
 export const unbatchedLoop: Rule = {
   meta: {

@@ -8,8 +8,8 @@ import { loopAt, type Loop } from '../semantics/loops';
 import { isUnbounded } from '../semantics/origins';
 import { resolveIdentifier } from '../semantics/scope';
 import { ts } from '../ts';
-import { discardingStatement, sequentialLoopFix } from './loop-fixes';
-import { docsUrl, type Rule } from './rule';
+import { discardingStatement, sequentialLoopFix } from '../fixes/loop-fixes';
+import { docsUrl, type Rule } from '../rule';
 
 const ALL_AT_ONCE = new Set(['all', 'allSettled']);
 

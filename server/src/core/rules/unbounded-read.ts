@@ -5,8 +5,8 @@ import { calleeName, chainNames, forEachDescendant, lineOf, staticText, unwrap }
 import { classifyCall } from '../semantics/calls';
 import { originOf } from '../semantics/origins';
 import { ts } from '../ts';
-import { iterateCursorFix } from './read-fixes';
-import { docsUrl, type Rule } from './rule';
+import { iterateCursorFix } from '../fixes/read-fixes';
+import { docsUrl, type Rule } from '../rule';
 
 /** Calls that hand back the whole result without an `await` (synchronous drivers, `.then` callbacks). */
 const MATERIALIZING = new Set(['all', 'toArray', 'fetchAll']);

@@ -4,7 +4,7 @@
 import { closes, type ExplicitTransaction } from '../semantics/explicit-transactions';
 import { ts } from '../ts';
 import type { CodeFix } from '../types';
-import type { RuleContext } from './rule';
+import type { RuleContext } from '../rule';
 
 function isAsync(tx: ExplicitTransaction): boolean {
   return !ts.isSourceFile(tx.fn) && !!ts.getModifiers(tx.fn)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);

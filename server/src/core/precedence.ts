@@ -2,7 +2,7 @@
 // `Promise.all(rows.map(async ...))` is also an unbounded read and unbounded concurrency), only the most
 // specific one is shown; the others are named in its message and kept as related information.
 // The order is documented in docs/rules/README.md ("Precedence").
-import type { Finding, RuleId, Severity } from '../types';
+import type { Finding, RuleId, Severity } from './types';
 
 /** Most specific first. A finding is folded into any finding of a rule earlier in this list that shares a subject. */
 export const RULE_PRECEDENCE: readonly RuleId[] = [

@@ -1,8 +1,8 @@
 // The shape of a rule module, after ESLint's: `meta` (description, messages by id, docs url) and `check`.
-import type { EvolveConfig } from '../config';
-import type { RunnerTransaction } from '../semantics/transactions';
-import type { ts } from '../ts';
-import type { CodeFix, RuleId, Severity } from '../types';
+import type { EvolveConfig } from './config';
+import type { RunnerTransaction } from './semantics/transactions';
+import type { ts } from './ts';
+import type { CodeFix, RuleId, Severity } from './types';
 
 export const DOCS_BASE = 'https://github.com/evolve-migrations/evolve/blob/main/docs/rules/';
 
@@ -29,7 +29,7 @@ export interface RuleReport {
   facts?: Record<string, unknown>;
   /**
    * The code this finding is about (default: `node` and the related nodes): the loop, the read, the call. Findings of several
-   * rules that share a subject are folded into the most specific one (rules/precedence.ts).
+   * rules that share a subject are folded into the most specific one (core/precedence.ts).
    */
   subjects?: ts.Node[];
 }
