@@ -20,7 +20,7 @@ import {
 } from '../../server/src/authoring/runtime-setup';
 import { Analyzer } from '../../server/src/core/analyzer';
 import { defaultConfig } from '../../server/src/core/config';
-import { REWRITE_TITLE } from '../../server/src/core/rules/batching/rewrite';
+import { REWRITE_TITLE } from '../../server/src/core/fixes/batching/rewrite';
 import { applyFix } from '../rules/rule-tester';
 
 const REPO = resolve(__dirname, '../..');

@@ -12,7 +12,7 @@ import knexFactory from 'knex';
 import { Analyzer } from '../../server/src/core/analyzer';
 import { defaultConfig } from '../../server/src/core/config';
 import { firstSyntaxError, parseSource } from '../../server/src/core/parse';
-import { REWRITE_TITLE } from '../../server/src/core/rules/batching/rewrite';
+import { REWRITE_TITLE } from '../../server/src/core/fixes/batching/rewrite';
 import { applyFix } from '../rules/rule-tester';
 
 const fixtures = join(__dirname, 'fixtures');
