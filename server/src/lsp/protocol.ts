@@ -1,6 +1,7 @@
 // The one typed definition of Evolve's LSP extensions and settings, imported by the VS Code client
 // (client/src) and the language server alike, so both sides agree on names and shapes.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { ChildEvent, RehearsalReport } from '../rehearsal/protocol';
 
 /** The server's id: the client's `evolve.trace.server` setting follows from it. */
 export const LANGUAGE_SERVER_ID = 'evolve';
@@ -74,4 +75,71 @@ export const ClientCommands = {
   showOutput: 'evolve.showOutput',
   lintWorkspace: 'evolve.lintWorkspace',
   newScript: 'evolve.newScript',
+  rehearse: 'evolve.rehearseScript',
+  showRehearsals: 'evolve.showRehearsals',
 } as const;
+
+/**
+ * `workspace/executeCommand` "evolve.rehearse": rehearses a script against a snapshot in a child
+ * process (never in the server). Any LSP client can start it; pass a `workDoneToken` to follow it with
+ * work-done progress (cancellable: cancelling stops the script after its current batch). The request
+ * resolves with the final RehearsalReport (status ok, failed, cancelled or timeout); a bad argument or
+ * config is a ResponseError with a clear message. Refused in untrusted workspaces.
+ */
+export const REHEARSE_COMMAND = 'evolve.rehearse';
+export interface RehearseArgs {
+  /** The script (file URI). */
+  uri: string;
+  /** Chosen by the client so it can match `evolve/rehearsalEvent` notifications to its panel; else the server makes one. */
+  runId?: string;
+  /** A snapshot name from evolve.config.json, a path or a URL; default: the config's default snapshot. */
+  snapshot?: string;
+  engine?: 'sqlite' | 'pglite' | 'postgres';
+  keep?: boolean;
+  timeoutMs?: number;
+  maxTransactionMs?: number;
+  /** --resume-check K: kill and resume K times, compare end states. */
+  resumeCheck?: number;
+  seed?: number;
+  /** --site-load RATE (requests per second). */
+  siteLoad?: number;
+  maxSiteP99Ms?: number;
+}
+
+/** `workspace/executeCommand` "evolve.cancelRehearsal" [{ runId }]: stops that run after its current batch. */
+export const CANCEL_REHEARSAL_COMMAND = 'evolve.cancelRehearsal';
+export interface CancelRehearsalArgs {
+  runId: string;
+}
+
+/** Every event of a running rehearsal, as the engine relays it from its child (for the panel). */
+export interface RehearsalEventParams {
+  runId: string;
+  /** The script's URI. */
+  uri: string;
+  /** Milliseconds since the run started (the server's clock). */
+  atMs: number;
+  event: ChildEvent;
+}
+export const RehearsalEventNotification = new NotificationType<RehearsalEventParams>('evolve/rehearsalEvent');
+
+/** Sent once when a run ends (after cleanup), with the same report the executeCommand resolves with. */
+export interface RehearsalFinishedParams {
+  runId: string;
+  uri: string;
+  report: RehearsalReport;
+}
+export const RehearsalFinishedNotification = new NotificationType<RehearsalFinishedParams>('evolve/rehearsalFinished');
+
+/** Snapshots the server knows for a script: the config's named ones (for the client's picker). */
+export interface ListSnapshotsParams {
+  uri: string;
+}
+export interface SnapshotChoice {
+  name: string;
+  engine: 'sqlite' | 'pglite' | 'postgres';
+  /** Path or URL, credentials removed. */
+  label: string;
+  isDefault: boolean;
+}
+export const ListSnapshotsRequest = new RequestType<ListSnapshotsParams, SnapshotChoice[], void>('evolve/listSnapshots');

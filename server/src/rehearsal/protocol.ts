@@ -40,6 +40,62 @@ export interface StartCommand {
   compareWith?: string;
   /** ETA: a SQLite production database to count rows in (read-only, before the script). */
   countSource?: string;
+  /** Site load (`--site-load RATE`): drive a synthetic site workload on the snapshot while the script runs. */
+  siteLoad?: SiteLoadOptions;
+}
+
+/** The synthetic site workload of `--site-load` (issue: predict the live-site impact). */
+export interface SiteLoadOptions {
+  /** Requests per second. */
+  rate: number;
+  /** Tables the site reads and writes; default: the tables the script touches (or the config's site.tables). */
+  tables?: string[];
+  /** Length of the baseline window measured before the script starts, in ms. */
+  baselineMs: number;
+  /** The application's timeouts: SQLite busy_timeout, PostgreSQL lock_timeout and statement_timeout (ms). */
+  busyTimeoutMs: number;
+  lockTimeoutMs: number;
+  statementTimeoutMs: number;
+  /** Share of requests that are writes (0..1). */
+  writeRatio: number;
+  /** A recorded workload: weighted SQL statements (absolute path of a JSON file). */
+  workloadFile?: string;
+  seed: number;
+}
+
+export type SiteFailureCause = 'conflict' | 'lock-timeout' | 'busy' | 'statement-timeout' | 'other';
+
+/** Site requests over one window (the baseline before the script, or the run). */
+export interface SiteWindowStats {
+  durationMs: number;
+  requests: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  failures: Record<SiteFailureCause, number>;
+  /** The longest time one site write waited (for a lock, or busy) before it finished or failed. */
+  longestWriteWaitMs: number;
+}
+
+/** One interval of the site's latency, for the panel's chart (elapsedMs on the script's clock; negative in the baseline). */
+export interface SiteSample {
+  elapsedMs: number;
+  requests: number;
+  failures: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export interface SiteReport {
+  rate: number;
+  tables: string[];
+  timeouts: { busyTimeoutMs: number; lockTimeoutMs: number; statementTimeoutMs: number };
+  baseline: SiteWindowStats;
+  run: SiteWindowStats;
+  /** --max-site-p99-ms: the limit and whether the run's p99 exceeded it. */
+  maxP99Ms: number | null;
 }
 
 /** A production table's rows for the ETA, and how they were obtained. */
@@ -159,6 +215,8 @@ export interface RehearsalReport {
   resumeCheck?: ResumeCheckResult;
   /** Production duration estimated from this run's rate (eta.ts). */
   eta?: EtaEstimate;
+  /** Set by `--site-load RATE`: what the simulated site felt. */
+  site?: SiteReport;
 }
 
 export interface LockStats {
@@ -196,9 +254,10 @@ export type ChildEvent =
   | { type: 'kill-point'; killAt: KillPoint }
   | { type: 'tables-compared'; tables: TableComparison[] }
   | { type: 'production-counts'; tables: ProductionCount[] }
+  | { type: 'site-sample'; sample: SiteSample }
   | { type: 'finished'; report: RehearsalReport };
 
-const EVENT_TYPES = new Set(['started', 'snapshot-ready', 'progress', 'transaction-closed', 'log', 'kill-point', 'tables-compared', 'production-counts', 'finished']);
+const EVENT_TYPES = new Set(['started', 'snapshot-ready', 'progress', 'transaction-closed', 'log', 'kill-point', 'tables-compared', 'production-counts', 'site-sample', 'finished']);
 
 function parseObject(line: string): Record<string, unknown> | null {
   try {
