@@ -4,17 +4,21 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   TextDocumentSyncKind,
+  type CancellationToken,
   type Connection,
   type DidChangeWatchedFilesParams,
   type ExecuteCommandParams,
   type InitializeParams,
   type InitializeResult,
+  type WorkDoneProgressReporter,
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver';
 import { CONFIG_FILE_NAME } from '../core/config';
 import {
   ADD_RUNTIME_COMMAND,
+  CANCEL_REHEARSAL_COMMAND,
   FIX_ALL_KIND,
+  REHEARSE_COMMAND,
   readSettings,
   SETTINGS_SECTION,
   SHOW_DOCUMENTATION_COMMAND,
@@ -22,6 +26,8 @@ import {
   type EvolveInitializationOptions,
   type LintWorkspaceResult,
 } from './protocol';
+import { invalidParams } from './request-params';
+import { Rehearsals } from './rehearsals';
 import { clientAbilities, EvolveService, uriToPath } from './service';
 import { WorkspaceScanner } from './workspace-scanner';
 
@@ -32,7 +38,9 @@ const isConfigFile = (uri: string) => uri.endsWith(`/${CONFIG_FILE_NAME}`);
 
 export class EvolveLanguageServer {
   readonly service: EvolveService;
+  readonly rehearsals: Rehearsals;
   private readonly scanner: WorkspaceScanner;
+  private supportsWorkDoneProgress = false;
   private initializationOptions: unknown;
   private supportsWorkspaceFolders = false;
   /** Settles once registrations and settings are done: later notifications wait for it, or a config
@@ -42,6 +50,14 @@ export class EvolveLanguageServer {
   constructor(private readonly connection: Connection) {
     this.service = new EvolveService(connection);
     this.scanner = new WorkspaceScanner(this.service);
+    const { service } = this;
+    this.rehearsals = new Rehearsals({
+      connection,
+      configs: service.configs,
+      workspaceTrusted: () => service.workspaceTrusted,
+      nodePath: () => service.settings.nodePath,
+      supportsWorkDoneProgress: () => this.supportsWorkDoneProgress,
+    });
   }
 
   initialize(params: InitializeParams): InitializeResult {
@@ -50,13 +66,15 @@ export class EvolveLanguageServer {
     this.initializationOptions = params.initializationOptions;
     service.workspaceTrusted = (params.initializationOptions as EvolveInitializationOptions | undefined)?.workspaceTrusted !== false;
     this.supportsWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
+    this.supportsWorkDoneProgress = !!params.capabilities.window?.workDoneProgress;
     const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? [params.rootUri ? uriToPath(params.rootUri) : undefined];
     service.configs.setRoots(folders.filter((f): f is string => !!f));
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND], resolveProvider: false },
-        executeCommandProvider: { commands: [SHOW_DOCUMENTATION_COMMAND, ADD_RUNTIME_COMMAND] },
+        executeCommandProvider: { commands: [SHOW_DOCUMENTATION_COMMAND, ADD_RUNTIME_COMMAND, REHEARSE_COMMAND, CANCEL_REHEARSAL_COMMAND] },
+        codeLensProvider: { resolveProvider: false },
         // Helpers are analysed across files, so a change in one file can change another's diagnostics.
         ...(service.abilities.pullDiagnostics
           ? { diagnosticProvider: { identifier: 'evolve', interFileDependencies: true, workspaceDiagnostics: false } }
@@ -130,15 +148,19 @@ export class EvolveLanguageServer {
   }
 
   /** "Add evolve-runtime to this project"; "Show documentation": opens the rule page in the browser where the client can, else shows the URL. */
-  async executeCommand({ command, arguments: args }: ExecuteCommandParams): Promise<void> {
+  async executeCommand({ command, arguments: args }: ExecuteCommandParams, token: CancellationToken, workDone: WorkDoneProgressReporter): Promise<unknown> {
+    if (command === REHEARSE_COMMAND) return this.rehearsals.rehearse(args, token, workDone);
+    if (command === CANCEL_REHEARSAL_COMMAND) return this.rehearsals.cancel(args);
     if (command === ADD_RUNTIME_COMMAND) {
       const uri = (args?.[0] as Partial<AddRuntimeArgs> | undefined)?.uri;
       const path = typeof uri === 'string' ? uriToPath(uri) : undefined;
-      if (path) await this.service.runtime.add(path);
+      if (!path) throw invalidParams(command, 'the argument must be { uri } with the file: URI of the script to add evolve-runtime for');
+      await this.service.runtime.add(path);
       return;
     }
+    if (command !== SHOW_DOCUMENTATION_COMMAND) throw invalidParams('workspace/executeCommand', `unknown command ${JSON.stringify(command)}`);
     const url = args?.[0];
-    if (command !== SHOW_DOCUMENTATION_COMMAND || typeof url !== 'string') return;
+    if (typeof url !== 'string') throw invalidParams(command, 'the argument must be the URL of the page to show');
     if (this.service.abilities.showDocument) await this.connection.window.showDocument({ uri: url, external: true });
     else this.connection.window.showInformationMessage(`Evolve rule documentation: ${url}`);
   }
@@ -148,8 +170,10 @@ export class EvolveLanguageServer {
     return this.scanner.run();
   }
 
-  shutdown(): void {
+  /** Running rehearsals are cancelled and waited for, so none leaves a snapshot behind. */
+  async shutdown(): Promise<void> {
     this.scanner.cancel();
     this.service.dispose();
+    await this.rehearsals.dispose();
   }
 }

@@ -8,7 +8,7 @@ import {
   FileChangeType,
   LSPErrorCodes,
   ResponseError,
-  TextDocuments,
+  type TextDocuments,
   type CancellationToken,
   type CodeAction,
   type CodeActionParams,
@@ -22,8 +22,10 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fixAllAction, quickFixes, wantsKind, type ActionableDiagnostic } from './code-actions';
 import { ConfigStore } from './config-store';
-import { configProblemsToDiagnostics, fileResultToDiagnostics, isEvolveDiagnosticData } from './diagnostics';
+import { createDocuments } from './documents';
+import { configProblemsToDiagnostics, fileResultToDiagnostics, isEvolveDiagnosticData, type EvolveDiagnosticData } from './diagnostics';
 import { DEFAULT_SETTINGS, FIX_ALL_KIND, StatusNotification, type EvolveSettings, type ServerState } from './protocol';
+import { checkCodeActionParams, checkDocumentDiagnosticParams } from './request-params';
 import { RuntimeSetup } from './runtime-actions';
 import { DebouncedScheduler } from './scheduler';
 import type { EditContext, EditTarget } from './workspace-edit';
@@ -63,6 +65,9 @@ function intersects(a: Diagnostic['range'], b: Diagnostic['range']): boolean {
   return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
+const sameFinding = (a: EvolveDiagnosticData, b: EvolveDiagnosticData) =>
+  a.ruleId === b.ruleId && a.messageId === b.messageId && a.start === b.start && a.end === b.end;
+
 /** Diagnostics of one file as last analysed: for an open document, for one version of it. */
 interface Analysed {
   uri: string;
@@ -77,7 +82,7 @@ interface Analysed {
 const CHANGE_DEBOUNCE_MS = 150;
 
 export class EvolveService {
-  readonly documents = new TextDocuments(TextDocument);
+  readonly documents: TextDocuments<TextDocument>;
   readonly configs = new ConfigStore([]);
   abilities: ClientAbilities = clientAbilities({ capabilities: {} } as InitializeParams);
   settings: EvolveSettings = DEFAULT_SETTINGS;
@@ -93,6 +98,7 @@ export class EvolveService {
   readonly runtime: RuntimeSetup;
 
   constructor(readonly connection: Connection) {
+    this.documents = createDocuments((message) => connection.console.warn(message));
     this.runtime = new RuntimeSetup({
       connection,
       rootOf: (file) => this.configs.rootOf(file),
@@ -235,7 +241,8 @@ export class EvolveService {
     }
   }
 
-  async pullDiagnostics(params: DocumentDiagnosticParams, token: CancellationToken): Promise<DocumentDiagnosticReport> {
+  async pullDiagnostics(raw: DocumentDiagnosticParams, token: CancellationToken): Promise<DocumentDiagnosticReport> {
+    const params = checkDocumentDiagnosticParams(raw);
     // Let notifications already received (didChange, $/cancelRequest) land before analysing.
     await new Promise((resolve) => setImmediate(resolve));
     if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'Superseded by a newer request.');
@@ -287,29 +294,31 @@ export class EvolveService {
     return { document: { uri: doc.uri, text: doc.getText(), version: doc.version }, resolve, documentChanges: this.abilities.documentChanges };
   }
 
-  codeActions(params: CodeActionParams): CodeAction[] {
+  codeActions(raw: CodeActionParams): CodeAction[] {
+    const params = checkCodeActionParams(raw);
     const doc = this.documents.get(params.textDocument.uri);
     const current = doc && this.currentFor(doc);
     if (!doc || !current) return [];
     const actionable = (d: Diagnostic): ActionableDiagnostic[] => (isEvolveDiagnosticData(d.data) ? [{ diagnostic: d, data: d.data }] : []);
+    const own = current.diagnostics.flatMap(actionable);
     const ctx = this.editContext(doc);
     const actions: CodeAction[] = [];
     if (wantsKind(CodeActionKind.QuickFix, params.context.only)) {
-      // Data computed for this very version is used as is; diagnostics from an older version are
+      // The client's diagnostics only say which of the server's own ones are meant: their data (the
+      // edits) is never used, so a client cannot make the server build edits from anything but its
+      // own analysis. Those of this very version are matched exactly; those of an older version are
       // replaced by the current ones at the same place, so no edit ever targets a stale text.
       const fromClient = params.context.diagnostics.flatMap(actionable);
       const fresh = fromClient.length > 0 && fromClient.every((d) => d.data.version === doc.version);
       const items = fresh
-        ? fromClient
-        : current.diagnostics
-            .filter((d) => intersects(d.range, params.range) && (fromClient.length === 0 || fromClient.some((c) => c.data.ruleId === d.code)))
-            .flatMap(actionable);
+        ? own.filter((d) => fromClient.some((c) => sameFinding(c.data, d.data)))
+        : own.filter((d) => intersects(d.diagnostic.range, params.range) && (fromClient.length === 0 || fromClient.some((c) => c.data.ruleId === d.data.ruleId)));
       const path = uriToPath(doc.uri);
       const runtime = path ? this.runtime.adjust(items, path, doc.uri) : { items, actions: [] };
       actions.push(...quickFixes(runtime.items, ctx), ...runtime.actions);
     }
     if (wantsKind(FIX_ALL_KIND, params.context.only)) {
-      const fixAll = fixAllAction(current.diagnostics.flatMap(actionable), ctx);
+      const fixAll = fixAllAction(own, ctx);
       if (fixAll) actions.push(fixAll);
     }
     return actions;
