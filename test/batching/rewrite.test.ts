@@ -28,7 +28,7 @@ function rewrite(file: string, text = readFileSync(file, 'utf8')): string {
 }
 
 describe('batching rewrite: exact output', () => {
-  for (const lib of ['knex', 'prisma', 'better-sqlite3']) {
+  for (const lib of ['knex', 'prisma', 'better-sqlite3', 'pg', 'pglite']) {
     test(lib, () => {
       const input = join(fixtures, lib, 'input.ts');
       const output = rewrite(input);
@@ -40,7 +40,7 @@ describe('batching rewrite: exact output', () => {
   }
 });
 
-test('the rewritten knex and better-sqlite3 files type-check against the real typings and evolve-runtime', () => {
+test('the rewritten files type-check against the real typings and evolve-runtime', () => {
   const tsc = require.resolve('typescript/bin/tsc');
   const r = spawnSync(process.execPath, [tsc, '-p', join(fixtures, 'tsconfig.json')], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stdout + r.stderr);

@@ -4,6 +4,7 @@ import { callChain, nameOfCallee, staticText, unwrap } from '../../semantics/ast
 import { isCallableTableHandle } from '../../semantics/calls';
 import { classifySql } from '../../semantics/sql';
 import { ts } from '../../ts';
+import { derivePostgresQuery, quoteSql, splitSelect } from './derive-sql';
 
 export interface FetchPlan {
   /** Adapter factory in evolve-runtime, and the handle it is given (`knexAdapter(knex)`). */
@@ -15,6 +16,8 @@ export interface FetchPlan {
   key: string | undefined;
   /** The key function's parameter (typed `any` where the library's rows are untyped, e.g. knex). */
   rowParam?: string;
+  /** The read resolves to `{ rows }` (node-postgres, PGlite), and the fetch returns the rows. */
+  resultRows?: boolean;
 }
 
 export type Derivation = FetchPlan | { reason: string };
@@ -100,14 +103,9 @@ function deriveBetterSqlite3(read: ts.CallExpression): Derivation | undefined {
   if (!sqlArg || !ts.isStringLiteralLike(sqlArg)) return { reason: 'the SELECT is not a literal string Evolve can extend' };
   const sql = sqlArg.text.trim().replace(/;$/, '');
   if (classifySql(sql)?.kind !== 'select') return undefined;
-  if (/\b(order\s+by|limit|offset|group\s+by|having|union|join|distinct)\b/i.test(sql)) {
-    return { reason: 'the SELECT has ORDER BY, LIMIT, GROUP BY, JOIN, UNION or DISTINCT, so its rows cannot be re-read in key order safely' };
-  }
-  const m = /^select\s+([\s\S]+?)\s+from\s+([\w."`[\]]+)(?:\s+(?:as\s+)?\w+)?(\s+where\s+[\s\S]+)?$/i.exec(sql);
-  if (!m) return { reason: 'the SELECT is not of the form SELECT ... FROM table [WHERE ...]' };
-  const columns = m[1].split(',').map((c) => c.trim());
-  const key = columns.includes('*') || columns.includes('id') ? 'id' : undefined;
-  if (!key) return { reason: 'the SELECT does not read the primary key, which the batches are ordered by' };
+  const parts = splitSelect(sql);
+  if ('reason' in parts) return parts;
+  const key = parts.key;
   const args = chain[chain.length - 1].arguments.map((a) => a.getText());
   const handle = callee.expression;
   const isTs = /\.(m|c)?tsx?$/.test(read.getSourceFile().fileName);
@@ -117,11 +115,10 @@ function deriveBetterSqlite3(read: ts.CallExpression): Derivation | undefined {
     key,
     fetch: (tx, k, rowType) => {
       const col = k.replace(/^'|'$/g, '');
-      const where = m[3] ? `WHERE (${m[3].trim().replace(/^where\s+/i, '')}) AND (? IS NULL OR ${col} > ?)` : `WHERE (? IS NULL OR ${col} > ?)`;
-      const text = `SELECT ${m[1]} FROM ${m[2]} ${where} ORDER BY ${col} LIMIT ?`;
+      const where = parts.where ? `WHERE (${parts.where}) AND (? IS NULL OR ${col} > ?)` : `WHERE (? IS NULL OR ${col} > ?)`;
+      const text = `SELECT ${parts.columns} FROM ${parts.from} ${where} ORDER BY ${col} LIMIT ?`;
       const params = [...args, 'after ?? null', 'after ?? null', 'size'].join(', ');
-      const literal = `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r?\n/g, '\\n')}'`;
-      return `${fetchParams(read, tx, `typeof ${handle.text}`)} =>\n  ${tx}.prepare(${literal}).all(${params})${isTs ? ` as ${rowType ?? 'Record<string, any>[]'}` : ''}`;
+      return `${fetchParams(read, tx, `typeof ${handle.text}`)} =>\n  ${tx}.prepare(${quoteSql(text)}).all(${params})${isTs ? ` as ${rowType ?? 'Record<string, any>[]'}` : ''}`;
     },
   };
 }
@@ -133,7 +130,8 @@ export function deriveFetch(read: ts.Node): Derivation {
   return (
     deriveKnex(call) ??
     derivePrisma(call) ??
-    deriveBetterSqlite3(call) ?? {
+    deriveBetterSqlite3(call) ??
+    derivePostgresQuery(call) ?? {
       reason: 'the automatic rewrite supports knex, Prisma and better-sqlite3 queries; rewrite this loop with eachBatch by hand (see docs/runtime.md)',
     }
   );

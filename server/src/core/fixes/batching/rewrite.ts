@@ -34,22 +34,48 @@ function isAsyncContext(node: ts.Node): boolean {
   return !!ts.getModifiers(fn)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
 }
 
+interface RowsSource {
+  read: ts.Node;
+  remove?: ts.VariableStatement;
+  rowType?: string;
+  /** The loop iterates the read's `.rows` (`const { rows } = await pool.query(...)`, `result.rows`). */
+  viaRows?: boolean;
+}
+
+const lineOfNode = (n: ts.Node) => n.getSourceFile().getLineAndCharacterOfPosition(n.getStart()).line + 1;
+
 /** The declaration statement `const rows = await read;` a loop iterates, when it can be removed with the loop. */
-function rowsDeclaration(loop: ts.ForOfStatement): { read: ts.Node; remove?: ts.VariableStatement; rowType?: string } | { reason: string } {
-  const iter = unwrap(loop.expression);
+function rowsDeclaration(loop: ts.ForOfStatement): RowsSource | { reason: string } {
+  let iter = unwrap(loop.expression);
+  let viaRows = false;
+  // `for (const r of result.rows)`: the declaration is `result`'s.
+  if (ts.isPropertyAccessExpression(iter) && iter.name.text === 'rows' && ts.isIdentifier(iter.expression)) {
+    iter = iter.expression;
+    viaRows = true;
+  }
   if (!ts.isIdentifier(iter)) return { read: iter };
-  const decl = resolveIdentifier(iter);
-  if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer || !ts.isIdentifier(decl.name)) {
+  let decl = resolveIdentifier(iter);
+  // `const { rows } = await pool.query(...)`: the binding's declaration, when it binds only `rows`.
+  if (decl && ts.isBindingElement(decl) && !viaRows && ts.isObjectBindingPattern(decl.parent) && decl.parent.elements.length === 1 && !decl.dotDotDotToken) {
+    const property = decl.propertyName ? decl.propertyName.getText() : decl.name.getText();
+    if (property === 'rows' && ts.isVariableDeclaration(decl.parent.parent)) {
+      const others = referencesTo(decl).filter((r) => r !== iter);
+      if (others.length > 0) return { reason: `the rows are also used at line ${lineOfNode(others[0])}, outside the loop` };
+      decl = decl.parent.parent;
+      viaRows = true;
+    }
+  }
+  if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer || (!ts.isIdentifier(decl.name) && !viaRows)) {
     return { reason: 'the rows are not read in a `const rows = await ...` declaration Evolve can move' };
   }
   const stmt = decl.parent.parent;
   if (!ts.isVariableStatement(stmt) || (decl.parent as ts.VariableDeclarationList).declarations.length !== 1 || stmt.parent !== loop.parent) {
     return { reason: 'the rows are read in another block than the loop' };
   }
-  const others = referencesTo(decl as Declaration).filter((r) => r !== iter);
-  if (others.length > 0) return { reason: `the rows are also used at line ${others[0].getSourceFile().getLineAndCharacterOfPosition(others[0].getStart()).line + 1}, outside the loop` };
+  const others = ts.isIdentifier(decl.name) ? referencesTo(decl as Declaration).filter((r) => r !== iter) : [];
+  if (others.length > 0) return { reason: `the rows are also used at line ${lineOfNode(others[0])}, outside the loop` };
   const asserted = ts.isAsExpression(decl.initializer) ? decl.initializer.type.getText() : decl.type?.getText();
-  return { read: unwrap(decl.initializer), remove: stmt, rowType: asserted };
+  return { read: unwrap(decl.initializer), remove: stmt, rowType: viaRows ? undefined : asserted, viaRows };
 }
 
 export function batchingRewrite(loop: Loop, runner: RunnerTransaction): RewriteResult {
@@ -64,6 +90,7 @@ export function batchingRewrite(loop: Loop, runner: RunnerTransaction): RewriteR
   if ('reason' in rows) return rows;
   const plan = deriveFetch(rows.read);
   if ('reason' in plan) return plan;
+  if (!!rows.viaRows !== !!plan.resultRows) return { reason: 'the loop does not iterate the rows of the query result as Evolve expects' };
 
   const body = node.statement.getText(sf);
   const binding = node.initializer.getText(sf);
