@@ -10,6 +10,7 @@ interface EsbuildMessage {
 }
 interface Esbuild {
   build(options: object): Promise<unknown>;
+  stop(): Promise<void>;
 }
 
 export class ScriptBuildError extends Error {
@@ -47,6 +48,10 @@ export async function bundleScript(script: string, workDir: string, roots: Modul
         : e.text,
     );
     throw new ScriptBuildError(`The script does not compile, so nothing ran and no snapshot was made:\n${lines.join('\n')}`);
+  } finally {
+    // esbuild's service process would outlive the child, whatever ends it (a crash, an OOM) and
+    // nobody would wait for it: end it now that the one build is done.
+    await esbuild.stop();
   }
   return outfile;
 }

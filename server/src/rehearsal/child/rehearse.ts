@@ -14,6 +14,7 @@ import { installModuleHooks, requireFromRoots, type FenceTargets } from './modul
 import { detectShape, runScript, type ScriptContext } from './runners';
 import { countPgliteTables, countSqliteTables, snapshotPglite, snapshotSqlite, type PgliteInstance, type PgliteModule } from './snapshot';
 import { snapshotPostgres, type PostgresSnapshot } from './postgres';
+import { guardSnapshot } from './snapshot-errors';
 import { openPgTransactions } from './trace-pg';
 import { tracePglite } from './trace-pglite';
 import { unrefPgliteTimers } from './pglite-timers';
@@ -79,9 +80,12 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
   let databaseUrl: string;
   const fence: FenceTargets = { sqlitePath: null, pgliteDir: null, pgServer: null };
   if (command.engine === 'sqlite') {
-    Database = requireFromRoots('better-sqlite3', roots) as SqliteCtor;
-    state.snapshot = await snapshotSqlite(Database, command.source, command.workDir);
-    state.before = countSqliteTables(Database, state.snapshot.path);
+    const Sqlite = requireFromRoots('better-sqlite3', roots) as SqliteCtor;
+    Database = Sqlite;
+    [state.snapshot, state.before] = await guardSnapshot('sqlite', command.source, command.workDir, async () => {
+      const made = await snapshotSqlite(Sqlite, command.source, command.workDir);
+      return [made, countSqliteTables(Sqlite, made.path)] as const;
+    });
     fence.sqlitePath = state.snapshot.path;
     databaseUrl = `file:${state.snapshot.path}`;
   } else if (command.engine === 'postgres') {
@@ -93,12 +97,15 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
   } else {
     unrefPgliteTimers();
     pglite = requireFromRoots('@electric-sql/pglite', roots) as PgliteModule;
-    const made = await snapshotPglite(pglite, command.source, command.workDir);
+    const module = pglite;
+    const made = await guardSnapshot('pglite', command.source, command.workDir, async () => {
+      const copy = await snapshotPglite(module, command.source, command.workDir);
+      state.cleanup.push(() => copy.db.close());
+      return { ...copy, before: await countPgliteTables(copy.db) };
+    });
     pgliteDb = made.db;
-    const db = made.db;
-    state.cleanup.push(() => db.close());
     state.snapshot = made.snapshot;
-    state.before = await countPgliteTables(pgliteDb);
+    state.before = made.before;
     const { PGLiteSocketServer } = requireFromRoots('@electric-sql/pglite-socket', roots) as {
       PGLiteSocketServer: new (o: object) => { start(): Promise<void>; stop(): Promise<void>; getServerConn(): string };
     };
