@@ -1,8 +1,9 @@
 // Entry of the Evolve language server: only wires LSP messages to server/src/lsp. Started over IPC
 // by the VS Code client, or standalone with `node dist/server.js --stdio` by any LSP editor.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { rehearseCodeLenses } from './lsp/code-lens';
 import { EvolveLanguageServer } from './lsp/lifecycle';
-import { LintWorkspaceRequest } from './lsp/protocol';
+import { LintWorkspaceRequest, ListSnapshotsRequest } from './lsp/protocol';
 
 const connection = createConnection(ProposedFeatures.all);
 const server = new EvolveLanguageServer(connection);
@@ -12,8 +13,10 @@ connection.onInitialize((params) => server.initialize(params));
 connection.onInitialized(() => server.initialized());
 connection.onDidChangeConfiguration(() => server.configurationChanged());
 connection.onDidChangeWatchedFiles((params) => server.watchedFilesChanged(params));
-connection.onExecuteCommand((params) => server.executeCommand(params));
+connection.onExecuteCommand((params, token, workDone) => server.executeCommand(params, token, workDone));
 connection.onRequest(LintWorkspaceRequest, () => server.lintWorkspace());
+connection.onRequest(ListSnapshotsRequest, (params) => server.rehearsals.listSnapshots(params));
+connection.onCodeLens((params) => rehearseCodeLenses(service, params));
 connection.onShutdown(() => server.shutdown());
 
 service.documents.onDidOpen(({ document }) => service.documentOpened(document));

@@ -13,13 +13,18 @@ export const SETTINGS_SECTION = 'evolve';
 export interface EvolveSettings {
   /** Analyse every evolve script in the workspace on start, not only open ones. */
   scanWorkspace: boolean;
+  /** The `node` that runs rehearsed scripts; empty: the first `node` on PATH. */
+  nodePath: string;
 }
-export const DEFAULT_SETTINGS: EvolveSettings = { scanWorkspace: true };
+export const DEFAULT_SETTINGS: EvolveSettings = { scanWorkspace: true, nodePath: '' };
 
 /** Reads settings sent by any client, keeping defaults for anything missing or malformed. */
 export function readSettings(value: unknown): EvolveSettings {
   const raw = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
-  return { scanWorkspace: typeof raw.scanWorkspace === 'boolean' ? raw.scanWorkspace : DEFAULT_SETTINGS.scanWorkspace };
+  return {
+    scanWorkspace: typeof raw.scanWorkspace === 'boolean' ? raw.scanWorkspace : DEFAULT_SETTINGS.scanWorkspace,
+    nodePath: typeof raw.nodePath === 'string' ? raw.nodePath.trim() : DEFAULT_SETTINGS.nodePath,
+  };
 }
 
 export type ServerState = 'starting' | 'analysing' | 'ready' | 'error';
@@ -141,5 +146,7 @@ export interface SnapshotChoice {
   /** Path or URL, credentials removed. */
   label: string;
   isDefault: boolean;
+  /** Why this snapshot cannot be used as configured (e.g. its file is missing); absent when it can. */
+  problem?: string;
 }
 export const ListSnapshotsRequest = new RequestType<ListSnapshotsParams, SnapshotChoice[], void>('evolve/listSnapshots');
