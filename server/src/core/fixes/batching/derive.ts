@@ -4,6 +4,7 @@ import { callChain, nameOfCallee, staticText, unwrap } from '../../semantics/ast
 import { isCallableTableHandle } from '../../semantics/calls';
 import { classifySql } from '../../semantics/sql';
 import { ts } from '../../ts';
+import { deriveKysely } from './derive-kysely';
 import { derivePostgresQuery, quoteSql, splitSelect } from './derive-sql';
 
 export interface FetchPlan {
@@ -131,7 +132,8 @@ export function deriveFetch(read: ts.Node): Derivation {
     deriveKnex(call) ??
     derivePrisma(call) ??
     deriveBetterSqlite3(call) ??
-    derivePostgresQuery(call) ?? {
+    derivePostgresQuery(call) ??
+    deriveKysely(call) ?? {
       reason: 'the automatic rewrite supports knex, Prisma and better-sqlite3 queries; rewrite this loop with eachBatch by hand (see docs/runtime.md)',
     }
   );
