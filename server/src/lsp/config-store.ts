@@ -13,9 +13,18 @@ export interface ConfigEntry {
   config: EvolveConfig;
   /** Problems of the config file; empty when valid. */
   problems: ConfigProblem[];
-  /** The text the problems' offsets refer to. */
+  /** The text the problems' offsets refer to (without a BOM). */
   text: string;
   analyzer: Analyzer;
+}
+
+/**
+ * A config file's text as editors show it: without a UTF-8 BOM, which editors hide. Problem offsets
+ * are counted in this text, so their LSP positions match what the user sees (with the BOM kept, every
+ * problem after the first line sat one character early).
+ */
+function readConfigText(path: string): string {
+  return (readDisk(path) ?? '').replace(/^\uFEFF/, '');
 }
 
 function readDisk(path: string): string | undefined {
@@ -81,7 +90,7 @@ export class ConfigStore {
   }
 
   private load(file: string | undefined, root: string): ConfigEntry {
-    const text = file ? (readDisk(file) ?? '') : '';
+    const text = file ? readConfigText(file) : '';
     const { config, problems } = file ? parseConfig(text, file) : { config: defaultConfig(root), problems: [] };
     const analyzer = new Analyzer(config, { readFile: readDisk });
     for (const [path, open] of this.openTexts) analyzer.setFileText(path, open);
@@ -100,7 +109,7 @@ export class ConfigStore {
         this.entries.delete(key);
         continue;
       }
-      const text = readDisk(entry.file) ?? '';
+      const text = readConfigText(entry.file);
       const { config, problems } = parseConfig(text, entry.file);
       entry.config = config;
       entry.problems = problems;
