@@ -1,5 +1,5 @@
 // The rehearsal engine's costs, on the demo's 200,000-user SQLite database:
-//  - the snapshot (SQLite's online backup API, in the rehearsal child) against `cp` of the same file;
+//  - the snapshot (a copy of the files under a read transaction, in the rehearsal child) against `cp` of the same file;
 //  - tracing: the same backfill script timed inside a rehearsal (traced) and in a plain Node
 //    process on a copy of the database (untraced).
 // Part of `npm run bench`; alone: `node bench/rehearsal.bench.mjs [--runs N]` (after `npm run build`).
@@ -83,7 +83,7 @@ export async function run(ctx) {
   return {
     name: 'rehearsal',
     results: [
-      { metric: `SQLite snapshot, ${USERS.toLocaleString('en-US')} users (backup API)`, value: median(samples.snapshot), unit: 'ms', baseline: median(samples.cp), target: '<= 1.2', note: 'baseline: cp of the same file' },
+      { metric: `SQLite snapshot, ${USERS.toLocaleString('en-US')} users (file copy under a read transaction)`, value: median(samples.snapshot), unit: 'ms', baseline: median(samples.cp), target: '<= 1.2', note: 'baseline: cp of the same file' },
       { metric: 'backfill script, traced in a rehearsal', value: median(samples.traced), unit: 'ms', baseline: median(samples.untraced), target: '<= 1.05', note: 'baseline: the same script untraced' },
     ],
   };
