@@ -69,7 +69,7 @@ for (const bom of ['', '\uFEFF']) {
     writeFileSync(configPath, broken);
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: configUri, type: 2 }] });
     const problems = (await client.diagnosticsFor(configUri, () => true, since)).diagnostics;
-    assert.ok(problems.every((p) => /^Invalid JSON: /.test(p.message) && p.severity === 1), JSON.stringify(problems));
+    assert.ok(problems.every((p) => /^Invalid JSON: /.test(String(p.message)) && p.severity === 1), JSON.stringify(problems));
     assert.deepEqual(problems.map((p) => p.range), jsonErrors(configUri, broken));
     assert.deepEqual(problems[0].range.start, { line: 3, character: 0 }, 'first on the closing brace, where the parser stopped');
     const error = await client.status((s) => s.state === 'error', statuses);
