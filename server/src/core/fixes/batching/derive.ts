@@ -5,6 +5,7 @@ import { isCallableTableHandle } from '../../semantics/calls';
 import { classifySql } from '../../semantics/sql';
 import { ts } from '../../ts';
 import { deriveKysely } from './derive-kysely';
+import { deriveMongodb, deriveMongoose } from './derive-mongo';
 import { derivePostgresQuery, quoteSql, splitSelect } from './derive-sql';
 
 export interface FetchPlan {
@@ -19,6 +20,24 @@ export interface FetchPlan {
   rowParam?: string;
   /** The read resolves to `{ rows }` (node-postgres, PGlite), and the fetch returns the rows. */
   resultRows?: boolean;
+  /** The adapter expression when it is not `adapter(handle)`: `mongodbAdapter(client, db)`. */
+  adapterCall?: string;
+  /** Names the fetch or the body needs from the library itself (`Op` from sequelize). */
+  imports?: { module: string; names: string[] }[];
+  /** Names to try for the batch's transaction parameter; default trx, tx, batchTx. */
+  txNames?: string[];
+  /**
+   * How the loop body's writes join the batch's transaction, where that is not by replacing the
+   * handle (Sequelize's `{ transaction }` and MongoDB's `{ session }` options); or why they cannot.
+   */
+  bodyEdits?(body: ts.Statement, tx: string): BodyEdit[] | { reason: string };
+}
+
+/** A replacement in the source file's coordinates. */
+export interface BodyEdit {
+  start: number;
+  end: number;
+  text: string;
 }
 
 export type Derivation = FetchPlan | { reason: string };
@@ -133,7 +152,9 @@ export function deriveFetch(read: ts.Node): Derivation {
     derivePrisma(call) ??
     deriveBetterSqlite3(call) ??
     derivePostgresQuery(call) ??
-    deriveKysely(call) ?? {
+    deriveKysely(call) ??
+    deriveMongodb(call) ??
+    deriveMongoose(call) ?? {
       reason: 'the automatic rewrite supports knex, Prisma and better-sqlite3 queries; rewrite this loop with eachBatch by hand (see docs/runtime.md)',
     }
   );

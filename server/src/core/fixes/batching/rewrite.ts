@@ -7,7 +7,7 @@ import { referencesTo, resolveIdentifier, type Declaration } from '../../semanti
 import { enclosingCallbackTransaction, type RunnerTransaction } from '../../semantics/transactions';
 import { ts } from '../../ts';
 import type { CodeFix, TextEdit } from '../../types';
-import { deriveFetch } from './derive';
+import { deriveFetch, type BodyEdit } from './derive';
 import { importEdits } from './imports';
 
 export const REWRITE_TITLE = 'Process in keyset batches with a commit per batch (evolve-runtime eachBatch)';
@@ -95,25 +95,32 @@ export function batchingRewrite(loop: Loop, runner: RunnerTransaction): RewriteR
   const body = node.statement.getText(sf);
   const binding = node.initializer.getText(sf);
   const handleDecl = resolveIdentifier(plan.handle);
-  const txName = freshName(body, ['trx', 'tx', 'batchTx']);
+  const txName = freshName(body, plan.txNames ?? ['trx', 'tx', 'batchTx']);
   const rowsName = freshName(body + binding, ['rows', 'batch', 'page']);
   const keyExpr = plan.key ? `'${plan.key}'` : KEY_PLACEHOLDER;
   const keyField = plan.key ?? 'EVOLVE_TODO_primary_key';
 
-  // The body keeps its logic; uses of the original handle go through the batch's transaction.
+  // The body keeps its logic; its calls go through the batch's transaction: by default every use of
+  // the original handle becomes the transaction, else the library's own edits (a session option...).
   const bodyStart = node.statement.getStart(sf);
-  const subs: { start: number; end: number }[] = [];
-  const visit = (n: ts.Node): void => {
-    if (ts.isIdentifier(n) && n.text === plan.handle.text && resolveIdentifier(n) === handleDecl) {
-      const parent = n.parent;
-      const isProperty = ts.isPropertyAccessExpression(parent) && parent.name === n;
-      if (!isProperty) subs.push({ start: n.getStart(sf) - bodyStart, end: n.getEnd() - bodyStart });
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(node.statement);
+  let subs: BodyEdit[] = [];
+  if (plan.bodyEdits) {
+    const planned = plan.bodyEdits(node.statement, txName);
+    if ('reason' in planned) return planned;
+    subs = planned;
+  } else {
+    const visit = (n: ts.Node): void => {
+      if (ts.isIdentifier(n) && n.text === plan.handle.text && resolveIdentifier(n) === handleDecl) {
+        const parent = n.parent;
+        const isProperty = ts.isPropertyAccessExpression(parent) && parent.name === n;
+        if (!isProperty) subs.push({ start: n.getStart(sf), end: n.getEnd(), text: txName });
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(node.statement);
+  }
   let newBody = body;
-  for (const s of subs.sort((a, b) => b.start - a.start)) newBody = newBody.slice(0, s.start) + txName + newBody.slice(s.end);
+  for (const s of subs.sort((a, b) => b.start - a.start)) newBody = newBody.slice(0, s.start - bodyStart) + s.text + newBody.slice(s.end - bodyStart);
 
   const indent = indentAt(sf, node.getStart(sf));
   const name = basename(sf.fileName).replace(/\.(m|c)?[jt]sx?$/, '').replace(/\.(bad|good)$/, '');
@@ -121,7 +128,7 @@ export function batchingRewrite(loop: Loop, runner: RunnerTransaction): RewriteR
   const text =
     `await eachBatch(\n` +
     `${indent}  {\n` +
-    `${indent}    adapter: ${plan.adapter}(${plan.handle.text}),\n` +
+    `${indent}    adapter: ${plan.adapterCall ?? `${plan.adapter}(${plan.handle.text})`},\n` +
     `${indent}    name: '${name}',\n` +
     `${indent}    size: 500,\n` +
     `${indent}    fetch: ${reindent(fetch, indent + '    ')},\n` +
@@ -139,6 +146,7 @@ export function batchingRewrite(loop: Loop, runner: RunnerTransaction): RewriteR
     edits.push({ start: Math.max(start, lineStart), end: rows.remove.getEnd(), newText: '' });
   }
   edits.push(...importEdits(sf, ['eachBatch', plan.adapter]));
+  for (const extra of plan.imports ?? []) edits.push(...importEdits(sf, extra.names, extra.module));
   if (runner.knexOptOut) {
     const statement = runner.knexOptOut.esm ? 'export const config = { transaction: false };' : 'exports.config = { transaction: false };';
     const lead = sf.text.endsWith('\n') ? '' : '\n';
