@@ -1,5 +1,5 @@
 // The batching rewrite on PostgreSQL clients: running the original loop and the rewritten file on
-// copies of the same data leaves the same final data. pg and Kysely run on the real PostgreSQL
+// copies of the same data leaves the same final data. pg, Kysely, Sequelize and TypeORM run on the real PostgreSQL
 // server (a throw-away database per run), PGlite in process.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { after, describe, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { Sequelize } from 'sequelize';
 import { createPgDatabase } from '../runtime/helpers';
 
 const fixtures = join(__dirname, 'fixtures');
@@ -46,23 +47,24 @@ describe('batching rewrite: same final data as the original loop (PostgreSQL, PG
     for (const drop of drops) await drop();
   });
   /** Two seeded throw-away databases on the local server, or the skip reason (never in CI). */
-  const seededPools = async (): Promise<[Opened<pg.Pool>, Opened<pg.Pool>] | { skip: string }> => {
-    const opened: Opened<pg.Pool>[] = [];
+  type Seeded = { pool: pg.Pool; url: string };
+  const seededPools = async (): Promise<[Opened<Seeded>, Opened<Seeded>] | { skip: string }> => {
+    const opened: Opened<Seeded>[] = [];
     for (let i = 0; i < 2; i++) {
       const created = await createPgDatabase('evolve_rewrite');
       if ('skip' in created) return created;
       drops.push(created.drop);
       const pool = new pg.Pool({ connectionString: created.url });
       await pool.query(SEED);
-      opened.push({ db: pool, dump: async () => (await pool.query(DUMP)).rows, close: () => pool.end() });
+      opened.push({ db: { pool, url: created.url }, dump: async () => (await pool.query(DUMP)).rows, close: () => pool.end() });
     }
-    return opened as [Opened<pg.Pool>, Opened<pg.Pool>];
+    return opened as [Opened<Seeded>, Opened<Seeded>];
   };
 
   test('pg (node-postgres Pool, real PostgreSQL)', async (t) => {
     const pools = await seededPools();
     if ('skip' in pools) return t.skip(pools.skip);
-    const { original, rewritten } = await bothRuns('pg', pools, (mod, pool) => mod.default(pool));
+    const { original, rewritten } = await bothRuns('pg', pools, (mod, db) => mod.default(db.pool));
     assert.ok(original.some((r: any) => r.email === 'u3@acme.test'), 'the original loop did its work');
     assert.deepEqual(rewritten, original);
   });
@@ -71,7 +73,23 @@ describe('batching rewrite: same final data as the original loop (PostgreSQL, PG
     const pools = await seededPools();
     if ('skip' in pools) return t.skip(pools.skip);
     // Kysely's destroy() ends the pool it was given: the dump runs before close.
-    const { original, rewritten } = await bothRuns('kysely', pools, (mod, pool) => mod.up(new Kysely<any>({ dialect: new PostgresDialect({ pool }) })));
+    const { original, rewritten } = await bothRuns('kysely', pools, (mod, db) => mod.up(new Kysely<any>({ dialect: new PostgresDialect({ pool: db.pool }) })));
+    assert.ok(original.some((r: any) => r.slug === 'user 1'), 'the original loop did its work');
+    assert.deepEqual(rewritten, original);
+  });
+
+  test('Sequelize (postgres dialect, real PostgreSQL)', async (t) => {
+    const pools = await seededPools();
+    if ('skip' in pools) return t.skip(pools.skip);
+    const { original, rewritten } = await bothRuns('sequelize', pools, async (mod, db) => {
+      const sequelize = new Sequelize(db.url, { logging: false });
+      try {
+        mod.define(sequelize);
+        await mod.up();
+      } finally {
+        await sequelize.close();
+      }
+    });
     assert.ok(original.some((r: any) => r.slug === 'user 1'), 'the original loop did its work');
     assert.deepEqual(rewritten, original);
   });

@@ -28,14 +28,15 @@ export function optionEdit(call: ts.CallExpression, index: number, option: strin
 
 /**
  * Edits for every use of `handle` in `body`: `methodCall(use)` names the call whose options take the
- * transaction (and the option's index), or undefined for a use Evolve cannot route through it.
+ * transaction (and the option's index), 'unchanged' for a use that needs none (a row's field), or
+ * undefined for a use Evolve cannot route through it.
  */
 export function routeHandleUses(
   body: ts.Node,
   handle: ts.Identifier,
   option: string,
   tx: string,
-  methodCall: (use: ts.Identifier) => { call: ts.CallExpression; index: number } | undefined,
+  methodCall: (use: ts.Identifier) => { call: ts.CallExpression; index: number } | 'unchanged' | undefined,
 ): BodyEdit[] | { reason: string } {
   const decl = resolveIdentifier(handle);
   const edits: BodyEdit[] = [];
@@ -44,6 +45,7 @@ export function routeHandleUses(
     if (failed) return;
     if (ts.isIdentifier(n) && n.text === handle.text && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n) && resolveIdentifier(n) === decl) {
       const target = methodCall(n);
+      if (target === 'unchanged') return ts.forEachChild(n, visit);
       if (!target) {
         const line = n.getSourceFile().getLineAndCharacterOfPosition(n.getStart()).line + 1;
         failed = { reason: `the loop uses \`${handle.text}\` at line ${line} in a way Evolve cannot pass the batch's \`${option}\` to` };

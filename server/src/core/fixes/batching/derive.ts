@@ -6,6 +6,7 @@ import { classifySql } from '../../semantics/sql';
 import { ts } from '../../ts';
 import { deriveKysely } from './derive-kysely';
 import { deriveMongodb, deriveMongoose } from './derive-mongo';
+import { deriveSequelize } from './derive-sequelize';
 import { derivePostgresQuery, quoteSql, splitSelect } from './derive-sql';
 
 export interface FetchPlan {
@@ -154,7 +155,8 @@ export function deriveFetch(read: ts.Node): Derivation {
     derivePostgresQuery(call) ??
     deriveKysely(call) ??
     deriveMongodb(call) ??
-    deriveMongoose(call) ?? {
+    deriveMongoose(call) ??
+    deriveSequelize(call) ?? {
       reason: 'the automatic rewrite supports knex, Prisma and better-sqlite3 queries; rewrite this loop with eachBatch by hand (see docs/runtime.md)',
     }
   );

@@ -25,7 +25,8 @@ function requireOf(s: ts.Statement): { decl: ts.VariableDeclaration; module: str
 export function importEdits(sf: ts.SourceFile, names: string[], modulePath = RUNTIME_MODULE): TextEdit[] {
   const esm = isEsm(sf);
   for (const s of sf.statements) {
-    if (esm && ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === modulePath) {
+    // A type-only import cannot take values (`Op`, `MoreThan`): those get an import of their own.
+    if (esm && ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === modulePath && !s.importClause?.isTypeOnly) {
       const bindings = s.importClause?.namedBindings;
       if (bindings && ts.isNamedImports(bindings)) {
         const have = new Set(bindings.elements.map((e) => e.name.text));
