@@ -58,6 +58,25 @@ export interface FenceTargets {
 }
 
 /**
+ * The driver files that hand out connections, recognised by where a require resolved to rather than by
+ * the request's text: `require('better-sqlite3/lib/database')`, `require('pg/lib/client')`, an
+ * absolute path or an ESM import (which loads the CommonJS file by its path) reach the same
+ * constructors as `require('better-sqlite3')`, and must be fenced the same way.
+ */
+const SQLITE_CONSTRUCTOR_FILE = /[\\/]better-sqlite3[\\/]lib[\\/](?:index|database)\.js$/;
+const PG_INDEX_FILE = /[\\/]pg[\\/]lib[\\/]index\.js$/;
+const PG_CLIENT_FILE = /[\\/]pg[\\/]lib[\\/]client\.js$/;
+
+/** Where a request that just loaded resolved to; '' for the odd request only _load itself understands. */
+function resolvedFile(request: string, parent: unknown, isMain: boolean): string {
+  try {
+    return internals._resolveFilename(request, parent, isMain);
+  } catch {
+    return '';
+  }
+}
+
+/**
  * Installs the require hook. From now on `better-sqlite3`, `pg` and `@electric-sql/pglite` load
  * traced and fenced, and bare imports from the script's bundle (written outside the workspace)
  * resolve from the script's folder, the workspace, then Evolve's install.
@@ -66,9 +85,12 @@ export function installModuleHooks(tracer: Tracer, fence: FenceTargets, roots: M
   const originalLoad = internals._load;
   internals._load = function (request: string, parent: unknown, isMain: boolean) {
     const exports = originalLoad.call(this, request, parent, isMain);
-    if (request === 'better-sqlite3') return traceBetterSqlite3(tracer, exports as DatabaseConstructor, fence.sqlitePath);
-    if (request === 'pg') tracePg(tracer, exports as Parameters<typeof tracePg>[1], fence.pgServer);
     if (request === '@electric-sql/pglite') return tracePglite(tracer, exports as Record<string, unknown>, fence.pgliteDir);
+    if (request.startsWith('node:')) return exports;
+    const file = resolvedFile(request, parent, isMain);
+    if (SQLITE_CONSTRUCTOR_FILE.test(file)) return traceBetterSqlite3(tracer, exports as DatabaseConstructor, fence.sqlitePath);
+    if (PG_INDEX_FILE.test(file)) tracePg(tracer, exports as Parameters<typeof tracePg>[1], fence.pgServer);
+    if (PG_CLIENT_FILE.test(file)) tracePg(tracer, { Client: exports as Parameters<typeof tracePg>[1]['Client'] }, fence.pgServer);
     return exports;
   };
   const originalResolve = internals._resolveFilename;

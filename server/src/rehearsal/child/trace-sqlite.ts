@@ -149,8 +149,15 @@ export function openSqliteTransactions(): number {
   return open;
 }
 
+/** Fenced constructors, and the one made for each original: the same driver reached by several paths gets one. */
+const fencedConstructors = new WeakSet<DatabaseConstructor>();
+const fencedFor = new WeakMap<DatabaseConstructor, DatabaseConstructor>();
+
 /** Wraps a better-sqlite3 module's export: the fenced, traced Database constructor. */
 export function traceBetterSqlite3(tracer: Tracer, Database: DatabaseConstructor, snapshotPath: string | null): DatabaseConstructor {
+  if (fencedConstructors.has(Database)) return Database;
+  const known = fencedFor.get(Database);
+  if (known) return known;
   if (!patched.has(Database)) {
     patched.add(Database);
     const probe = new Database(':memory:');
@@ -174,5 +181,7 @@ export function traceBetterSqlite3(tracer: Tracer, Database: DatabaseConstructor
   } as unknown as DatabaseConstructor;
   Object.setPrototypeOf(Fenced, Database);
   (Fenced as unknown as { prototype: unknown }).prototype = Database.prototype;
+  fencedConstructors.add(Fenced);
+  fencedFor.set(Database, Fenced);
   return Fenced;
 }
