@@ -26,12 +26,28 @@ const entries = [
   { entryPoints: ['test/corpus/corpus.ts'], outfile: 'dist/corpus.js' },
   // The rehearsal child: run by the user's Node, it loads the drivers the parent never does.
   { entryPoints: ['server/src/rehearsal/child/main.ts'], outfile: 'dist/rehearsal-child.js' },
+  // The simulated site of `evolve rehearse --site-load`: started by the child, its own connections.
+  { entryPoints: ['server/src/rehearsal/site/main.ts'], outfile: 'dist/rehearsal-site.js' },
   // evolve-runtime as shipped with Evolve, for rehearsed scripts whose workspace lacks it.
   { entryPoints: ['runtime/src/index.ts'], outfile: 'dist/evolve-runtime.js' },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
+// The rehearsal panel's page script runs in the webview (a browser), beside its stylesheet.
+const webview = {
+  entryPoints: ['client/src/panel/webview/main.ts'],
+  outfile: 'dist/panel/webview.js',
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+const panelBuilds = existsSync(webview.entryPoints[0]) ? [build(webview)] : [];
+
 // evolve-runtime (runtime/dist) is built too: examples, tests and benches import it by its package name.
-await Promise.all([...entries.map((e) => build({ ...common, ...e })), buildRuntime()]);
+await Promise.all([...entries.map((e) => build({ ...common, ...e })), ...panelBuilds, buildRuntime()]);
+if (panelBuilds.length) copyFileSync('client/src/panel/webview/panel.css', 'dist/panel/panel.css');
 // Its single-file types beside dist/evolve-runtime.js: the server vendors the pair into projects that cannot install it.
 copyFileSync('runtime/dist/evolve-runtime.d.ts', 'dist/evolve-runtime.d.ts');
 if (watch) console.log('esbuild: built', entries.map((e) => e.outfile).join(', '));

@@ -24,6 +24,7 @@ test('an eachBatch run with a count: rows done of the total, its ETA, one commit
   assert.ok(midway.counters.batches > 0 && midway.counters.batches === midway.progress.rows / 1000, 'a batch per 1,000 rows');
 
   const running = foldEvents(events);
+  assert.deepEqual([running.progress.rows, running.progress.total], [60_000, 60_000], "the total holds after eachBatch's end event");
   const closed = events.filter((e) => e.event.type === 'transaction-closed').length;
   assert.equal(running.counters.commits, closed, 'a commit per transaction-closed event');
   assert.equal(running.transactions.length, closed);

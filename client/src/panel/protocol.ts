@@ -5,6 +5,7 @@
 // with the full state; after that it sends events as they come.
 import type { RehearseArgs, RehearsalEventParams } from '../../../server/src/lsp/protocol';
 import type { RehearsalReport } from '../../../server/src/rehearsal/protocol';
+import type { RunView } from './state';
 
 /** What the panel shows about one run, before and after it finishes. */
 export interface RunInfo {
@@ -22,17 +23,26 @@ export interface RunInfo {
 /** Everything the webview needs to draw a run from scratch (sent on `ready`). */
 export interface PanelState {
   run: RunInfo;
-  /** The events so far, in order (the webview folds them; the extension keeps them, bounded). */
+  /**
+   * The run so far, folded by the extension with the same reducer as the webview (state.ts), so
+   * its size is bounded however long the run; absent: start from an empty view.
+   */
+  view?: RunView;
+  /** Events not yet folded into `view`, in order (the webview folds them). */
   events: RehearsalEventParams[];
   report: RehearsalReport | null;
   /** A previous run of the same script, for "Compare with previous run". */
   previous: { run: RunInfo; report: RehearsalReport } | null;
+  /** Said under the status, e.g. that a window reload ended the run's events. */
+  note?: string;
 }
 
 export type ExtensionToWebview =
   | { type: 'state'; state: PanelState }
   | { type: 'event'; event: RehearsalEventParams }
-  | { type: 'finished'; report: RehearsalReport };
+  | { type: 'finished'; report: RehearsalReport }
+  /** The answer to `compareWithPrevious`: null when no earlier run of the same script is kept. */
+  | { type: 'compare'; previous: { run: RunInfo; report: RehearsalReport } | null };
 
 export type WebviewToExtension =
   | { type: 'ready' }

@@ -17,7 +17,7 @@ const MAX_LOG_LINE_CHARS = 2000;
 export type RunPhase = 'starting' | 'copying' | 'running' | 'finished';
 
 export interface ThroughputPoint {
-  /** End of the interval, on the script's clock (ms since it started). */
+  /** End of the interval, on the run's clock (RehearsalEventParams.atMs: a resume check's children share it). */
   atMs: number;
   /** Rows written (and read) per second over the interval that ends here. */
   writtenPerSecond: number;
@@ -80,7 +80,7 @@ export interface RunView {
   batchesByName: Record<string, number>;
   batchesBefore: number;
   throughput: ThroughputPoint[];
-  /** atMs minus the script's own elapsedMs: converts the run's clock to the script's (null until known). */
+  /** atMs minus the script's own elapsedMs: puts site samples (script clock) on the run's clock (null until known). */
   clockOffsetMs: number | null;
   transactions: TransactionMark[];
   /** Transactions not in `transactions` (dropped as the shortest once the list was full). */
@@ -92,8 +92,8 @@ export interface RunView {
   tablesCompared: TableComparison[] | null;
   productionCounts: { name: string; rows: number; counted: string }[] | null;
   report: RehearsalReport | null;
-  /** Last progress sample, for the next throughput interval. */
-  lastSample: { atMs: number; rowsWritten: number; rowsRead: number } | null;
+  /** Last progress sample of this child (its own clock), for the next throughput interval. */
+  lastSample: { elapsedMs: number; rowsWritten: number; rowsRead: number } | null;
 }
 
 export function initialView(): RunView {
@@ -137,6 +137,8 @@ export function reduceEvent(view: RunView, params: RehearsalEventParams): RunVie
         batchesBefore: view.batchesBefore + sum(Object.values(view.batchesByName)),
         batchesByName: {},
         lastSample: null,
+        // Each child reports its own progress (a resume check's reruns start over).
+        progress: initialView().progress,
       };
     case 'snapshot-ready':
       return { ...view, phase: view.phase === 'finished' ? view.phase : 'running', snapshot: { engine: event.engine, bytes: event.bytes, ms: event.ms } };
@@ -170,15 +172,18 @@ function reduceProgress(view: RunView, params: RehearsalEventParams & { event: {
   const clockOffsetMs = view.clockOffsetMs === null ? offset : Math.min(view.clockOffsetMs, offset);
   const batch = snapshot.batch;
   const batchesByName = batch ? { ...view.batchesByName, [batch.name]: Math.max(view.batchesByName[batch.name] ?? 0, batch.batch) } : view.batchesByName;
-  const total = batch?.total ?? null;
-  const rows = batch && total !== null ? batch.rows : snapshot.rowsWritten;
+  // After eachBatch ends (its last event is 'end', not a batch) the total it reported still holds.
+  const kept = !batch && view.progress.total !== null;
+  const total = kept ? view.progress.total : (batch?.total ?? null);
+  const rows = kept ? view.progress.rows : batch && total !== null ? batch.rows : snapshot.rowsWritten;
   const retries = runtime && (runtime.type === 'batch' || runtime.type === 'end') ? Math.max(view.counters.retries, runtime.retries) : view.counters.retries;
 
   let throughput = view.throughput;
   const last = view.lastSample;
-  if (last && elapsedMs > last.atMs && snapshot.rowsWritten >= last.rowsWritten) {
-    const seconds = (elapsedMs - last.atMs) / 1000;
-    throughput = [...throughput, { atMs: elapsedMs, writtenPerSecond: (snapshot.rowsWritten - last.rowsWritten) / seconds, readPerSecond: Math.max(0, snapshot.rowsRead - last.rowsRead) / seconds }];
+  if (last && elapsedMs > last.elapsedMs && snapshot.rowsWritten >= last.rowsWritten) {
+    // The rate from the child's clock (exact), placed on the run's clock (what the chart's axis is).
+    const seconds = (elapsedMs - last.elapsedMs) / 1000;
+    throughput = [...throughput, { atMs: params.atMs, writtenPerSecond: (snapshot.rowsWritten - last.rowsWritten) / seconds, readPerSecond: Math.max(0, snapshot.rowsRead - last.rowsRead) / seconds }];
     if (throughput.length > MAX_THROUGHPUT_POINTS) throughput = mergeThroughput(throughput);
   }
   return {
@@ -187,12 +192,12 @@ function reduceProgress(view: RunView, params: RehearsalEventParams & { event: {
     clockOffsetMs,
     batchesByName,
     throughput,
-    lastSample: { atMs: elapsedMs, rowsWritten: snapshot.rowsWritten, rowsRead: snapshot.rowsRead },
+    lastSample: { elapsedMs, rowsWritten: snapshot.rowsWritten, rowsRead: snapshot.rowsRead },
     progress: {
       rows,
       total,
       fraction: total !== null && total > 0 ? Math.min(1, rows / total) : total === 0 ? 1 : null,
-      etaMs: total !== null ? (batch?.etaMs ?? null) : null,
+      etaMs: total !== null && batch ? batch.etaMs : null,
       elapsedMs,
       rowsRead: snapshot.rowsRead,
       rowsWritten: snapshot.rowsWritten,
@@ -303,7 +308,7 @@ function mergeSiteSamples(samples: SiteSample[]): SiteSample[] {
   return merged;
 }
 
-/** The run's clock (event atMs) on the script's clock, which the throughput and site series use. */
-export function toScriptClock(view: RunView, atMs: number): number {
-  return atMs - (view.clockOffsetMs ?? 0);
+/** A site sample's time (the script's clock) on the run's clock, which the chart's axis uses. */
+export function siteSampleAtMs(view: RunView, sample: SiteSample): number {
+  return sample.elapsedMs + (view.clockOffsetMs ?? 0);
 }
