@@ -48,8 +48,28 @@ export interface EvolveConfig {
   rules: Record<RuleId, Severity>;
   runners: RunnerEntry[];
   snapshots: Record<string, SnapshotEntry>;
-  rehearsal: { timeoutSeconds?: number; maxTransactionMs?: number; siteTables?: string[] };
+  rehearsal: { timeoutSeconds?: number; maxTransactionMs?: number; siteTables?: string[]; site?: SiteConfig };
 }
+
+/** `rehearsal.site`: the application's side of `evolve rehearse --site-load` (see docs/rehearsal.md). */
+export interface SiteConfig {
+  /** Tables the simulated site reads and writes (default: those the script names, else all). */
+  tables?: string[];
+  /** Requests per second, when --site-load is given without a rate by the editor. */
+  rate?: number;
+  baselineMs?: number;
+  busyTimeoutMs?: number;
+  lockTimeoutMs?: number;
+  statementTimeoutMs?: number;
+  /** Share of requests that are writes, 0 to 1. */
+  writeRatio?: number;
+  /** A recorded workload file (relative to the config file). */
+  workload?: string;
+  /** The --max-site-p99-ms gate. */
+  maxP99Ms?: number;
+}
+
+const SITE_NUMBERS = ['rate', 'baselineMs', 'busyTimeoutMs', 'lockTimeoutMs', 'statementTimeoutMs', 'maxP99Ms'] as const;
 
 const SCRIPT_EXTENSIONS = '{ts,js,mjs,cjs,mts,cts}';
 export const DEFAULT_INCLUDE = ['migrations', 'evolve', 'data-migrations', 'scripts'].map(
@@ -265,10 +285,39 @@ function readRehearsal(tree: JsonNode, config: EvolveConfig, report: Report): vo
       if (value?.type !== 'array' || !(value.children ?? []).every((c) => c.type === 'string')) {
         report(value, '"rehearsal.siteTables" must be an array of table names.');
       } else config.rehearsal.siteTables = (value.children ?? []).map((c) => String(c.value));
+    } else if (name === 'site') {
+      readSite(value, config, report);
     } else {
-      report(key, `Unknown rehearsal setting "${name}": use timeoutSeconds, maxTransactionMs or siteTables.`);
+      report(key, `Unknown rehearsal setting "${name}": use timeoutSeconds, maxTransactionMs, site or siteTables.`);
     }
   }
+}
+
+function readSite(node: JsonNode | undefined, config: EvolveConfig, report: Report): void {
+  if (node?.type !== 'object') return report(node, '"rehearsal.site" must be an object.');
+  const site: SiteConfig = {};
+  for (const prop of node.children ?? []) {
+    const [key, value] = prop.children ?? [];
+    const name = String(key?.value);
+    const at = `"rehearsal.site.${name}"`;
+    if ((SITE_NUMBERS as readonly string[]).includes(name)) {
+      if (value?.type !== 'number' || !(Number(value.value) > 0)) report(value, `${at} must be a positive number (milliseconds, or requests per second for rate).`);
+      else site[name as (typeof SITE_NUMBERS)[number]] = Number(value.value);
+    } else if (name === 'writeRatio') {
+      const ratio = Number(value?.value);
+      if (value?.type !== 'number' || !(ratio >= 0 && ratio <= 1)) report(value, `${at} must be a number from 0 (reads only) to 1 (writes only).`);
+      else site.writeRatio = ratio;
+    } else if (name === 'tables') {
+      if (value?.type !== 'array' || !(value.children ?? []).every((c) => c.type === 'string' && c.value !== '')) report(value, `${at} must be an array of table names.`);
+      else site.tables = (value.children ?? []).map((c) => String(c.value));
+    } else if (name === 'workload') {
+      if (value?.type !== 'string' || value.value === '') report(value, `${at} must be the path of a workload file (relative to this config).`);
+      else site.workload = String(value.value);
+    } else {
+      report(key, `Unknown site setting "${name}": use tables, rate, baselineMs, busyTimeoutMs, lockTimeoutMs, statementTimeoutMs, writeRatio, workload or maxP99Ms.`);
+    }
+  }
+  config.rehearsal.site = site;
 }
 
 /** Path of `file` relative to the config root, with forward slashes. */

@@ -1,5 +1,5 @@
 // `evolve rehearse <script> [--snapshot SRC] [--engine sqlite|pglite|postgres] [--timeout S] [--keep]
-//  [--report FILE] [--json] [--max-transaction-ms N] [--node PATH]`
+//  [--report FILE] [--json] [--max-transaction-ms N] [--node PATH] [--site-load RATE ...]`
 import { writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,6 +34,13 @@ Options:
   --production FILE         A SQLite production database to count rows in for the ETA (read-only;
                             sqlite_stat1 when ANALYZE has run, else COUNT(*))
   --production-rows T=N,... Production row counts for the ETA (default: the snapshot's counts)
+  --site-load RATE          While the script runs, a separate process plays the live site: RATE
+                            requests/s of point reads and writes by primary key on its own
+                            connections to the snapshot (SQLite or PostgreSQL), measured in a
+                            baseline window before the script and during it (config: rehearsal.site)
+  --site-tables a,b         Tables the site uses (default: those the script names, else all)
+  --site-workload FILE      A recorded workload: weighted SQL statements (see docs/rehearsal.md)
+  --max-site-p99-ms N       Exit 1 when the site's p99 latency during the run exceeds N ms
   -h, --help                Show this help
 
 Exit codes: 0 ok; 1 failed, timed out, cancelled or over a threshold; 2 usage or config error.`;
@@ -72,6 +79,10 @@ function parseOptions(argv: string[], cwd: string): CliOptions | 'help' {
         seed: { type: 'string' },
         'production-rows': { type: 'string' },
         production: { type: 'string' },
+        'site-load': { type: 'string' },
+        'site-tables': { type: 'string' },
+        'site-workload': { type: 'string' },
+        'max-site-p99-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -99,6 +110,21 @@ function parseOptions(argv: string[], cwd: string): CliOptions | 'help' {
     productionRows: values['production-rows'] === undefined ? undefined : parseProductionRows(values['production-rows']),
     productionSource: values.production,
     resumeCheck: resumeCheckOptions(values['resume-check'], values.seed),
+    ...siteOptions(values['site-load'], values['site-tables'], values['site-workload'], values['max-site-p99-ms'], cwd),
+  };
+}
+
+function siteOptions(rate: string | undefined, tables: string | undefined, workload: string | undefined, maxP99: string | undefined, cwd: string): Pick<CliOptions, 'siteLoad' | 'maxSiteP99Ms'> {
+  if (rate === undefined) {
+    const stray = [tables !== undefined && '--site-tables', workload !== undefined && '--site-workload', maxP99 !== undefined && '--max-site-p99-ms'].filter(Boolean);
+    if (stray.length) throw new RehearsalConfigError(`${stray.join(', ')} ${stray.length > 1 ? 'apply' : 'applies'} to --site-load only.`);
+    return {};
+  }
+  const names = tables?.split(',').map((t) => t.trim()).filter(Boolean);
+  if (tables !== undefined && !names?.length) throw new RehearsalConfigError('--site-tables needs table names separated by commas.');
+  return {
+    siteLoad: { rate: positiveNumber(rate, '--site-load'), ...(names ? { tables: names } : {}), ...(workload ? { workloadFile: resolve(cwd, workload) } : {}) },
+    maxSiteP99Ms: positiveNumber(maxP99, '--max-site-p99-ms'),
   };
 }
 

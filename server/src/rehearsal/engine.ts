@@ -11,6 +11,7 @@ import { ConfigError, runnerFor, type EvolveConfig } from '../core/config';
 import { loadConfig } from '../core/config-file';
 import { parseChildEvent, type ChildEvent, type KillPoint, type ProductionCount, type ProgressSnapshot, type RehearsalReport, type RehearsalStatus, type StartCommand } from './protocol';
 import { etaForReport, productionCounts } from './eta';
+import { applySiteThreshold, resolveSiteLoad, type SiteLoadRequest } from './site-options';
 import { dropLeftScratch } from './scratch-cleanup';
 import { RehearsalConfigError, resolveSnapshot } from './snapshot-source';
 import { createWorkDir, markKept, removeWorkDir, sweepLeftovers } from './workdir';
@@ -18,6 +19,8 @@ import { createWorkDir, markKept, removeWorkDir, sweepLeftovers } from './workdi
 export const MIN_NODE_MAJOR = 20;
 const DEFAULT_GRACE_MS = 5000;
 const STDERR_TAIL_LINES = 20;
+/** The child's fd for the site process's samples (fd 3 carries the child's own events). */
+const SITE_SAMPLE_FD = 4;
 
 export interface RehearsalOptions {
   /** The script, absolute or relative to the workspace. */
@@ -45,6 +48,13 @@ export interface RehearsalOptions {
   productionRows?: Map<string, number>;
   /** A SQLite production database to count rows in for the ETA (read-only). */
   productionSource?: string;
+  /**
+   * Site load: a synthetic site workload on its own connections to the snapshot while the script
+   * runs (a rate in requests per second, or options; the rest from the config's rehearsal.site).
+   */
+  siteLoad?: number | SiteLoadRequest;
+  /** Threshold: the site's p99 latency during the run, in ms (default: the config's rehearsal.site.maxP99Ms). */
+  maxSiteP99Ms?: number;
 }
 
 export interface RehearsalRun {
@@ -128,6 +138,8 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
   sweepLeftovers(tempRoot);
   const countSource = options.productionSource === undefined ? undefined : resolve(workspace, options.productionSource);
   if (countSource && !existsSync(countSource)) throw new RehearsalConfigError(`The production database ${countSource} (--production) does not exist.`);
+  const siteLoad = resolveSiteLoad(options.siteLoad, config, snapshot.engine, workspace);
+  const maxSiteP99Ms = options.maxSiteP99Ms ?? config.rehearsal.site?.maxP99Ms;
   const workDir = createWorkDir(tempRoot);
   const { runner, transaction } = runnerFor(config, script);
   const start: StartCommand = {
@@ -146,12 +158,14 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
     ...(options.killAt ? { killAt: options.killAt } : {}),
     ...(options.compareWith ? { compareWith: options.compareWith } : {}),
     ...(countSource ? { countSource } : {}),
+    // The site process writes its chart samples to fd 4 itself: they flow while a synchronous script blocks the child.
+    ...(siteLoad ? { siteLoad, siteSampleFd: SITE_SAMPLE_FD } : {}),
   };
   const nodePath = options.nodePath ?? 'node';
   // Its own process group, so a hard kill also ends anything the script started.
   const child = spawn(nodePath, [childScript], {
     cwd: workspace,
-    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe', siteLoad ? 'pipe' : 'ignore'],
     env: { ...process.env, ...options.env },
     detached: process.platform !== 'win32',
   });
@@ -171,6 +185,12 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
     }
   };
 
+  if (siteLoad) {
+    createInterface({ input: child.stdio[SITE_SAMPLE_FD] as Readable }).on('line', (line) => {
+      const event = parseChildEvent(line);
+      if (event?.type === 'site-sample') emit(event);
+    });
+  }
   createInterface({ input: child.stdio[3] as Readable }).on('line', (line) => {
     const event = parseChildEvent(line);
     if (!event) return emit({ type: 'log', stream: 'stderr', line: `evolve: ignored a malformed event from the rehearsal child: ${line.slice(0, 200)}` });
@@ -218,7 +238,7 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
       const dropped = report || options.keep ? Promise.resolve() : dropLeftScratch(nodePath, childScript, start, snapshotPath);
       const cleanup = options.keep && final.snapshot.path ? Promise.resolve(markKept(workDir)) : dropped.then(() => removeWorkDir(workDir));
       const eta = etaForReport(final, progress?.touchedTables ?? [], productionCounts(counted, options.productionRows));
-      void cleanup.then(() => resolveDone(applyThresholds({ ...final, eta }, maxTransactionMs)));
+      void cleanup.then(() => resolveDone(applySiteThreshold(applyThresholds({ ...final, eta }, maxTransactionMs), maxSiteP99Ms, siteLoad !== undefined)));
     });
   });
   return { workDir, child, cancel: () => stop('cancelled'), done };

@@ -1,5 +1,6 @@
 // Text for people: the progress line on a terminal and the summary after a rehearsal.
 import { etaLines, resumeCheckLines } from './format-checks';
+import { siteLines } from './format-site';
 import type { ProgressSnapshot, RehearsalReport } from './protocol';
 
 const number = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -64,7 +65,7 @@ export function summary(report: RehearsalReport, scriptLabel: string): string {
   for (const table of report.tables) {
     lines.push(`  table ${table.name.padEnd(8)} ${table.rowsBefore === null ? '?' : number(table.rowsBefore)} → ${table.rowsAfter === null ? '?' : number(table.rowsAfter)} rows`);
   }
-  lines.push(...etaLines(report), ...resumeCheckLines(report));
+  lines.push(...siteLines(report), ...etaLines(report), ...resumeCheckLines(report));
   if (report.snapshot.path) lines.push(`  kept snapshot  ${report.snapshot.path}`);
   for (const message of report.thresholds.exceeded) lines.push(`  ✖ ${message}`);
   if (report.error) lines.push('', `  ${report.error.stack ?? report.error.message}`.replace(/\n/g, '\n  '));

@@ -42,6 +42,8 @@ export interface StartCommand {
   countSource?: string;
   /** Site load (`--site-load RATE`): drive a synthetic site workload on the snapshot while the script runs. */
   siteLoad?: SiteLoadOptions;
+  /** Site load: the child's fd that is the engine's site-sample channel, handed down to the site process. */
+  siteSampleFd?: number;
 }
 
 /** The synthetic site workload of `--site-load` (issue: predict the live-site impact). */
@@ -96,6 +98,8 @@ export interface SiteReport {
   run: SiteWindowStats;
   /** --max-site-p99-ms: the limit and whether the run's p99 exceeded it. */
   maxP99Ms: number | null;
+  /** The site process (not the rehearsal child): its own connections to the snapshot. */
+  pid?: number;
 }
 
 /** A production table's rows for the ETA, and how they were obtained. */

@@ -16,7 +16,7 @@ const parentPid = process.ppid;
 let start: StartCommand | null = null;
 const abort = new AbortController();
 let stopReason: RehearsalStatus | null = null;
-const state: RunState = { tracer: null, snapshot: null, locks: null, before: new Map(), after: null, openAtExit: 0, scriptStartedAt: null, cleanup: [], finalize: [] };
+const state: RunState = { tracer: null, snapshot: null, locks: null, before: new Map(), after: null, openAtExit: 0, scriptStartedAt: null, site: null, cleanup: [], finalize: [] };
 
 /** Drops the postgres scratch database (once), whatever ended the run. */
 async function finalize(): Promise<void> {
@@ -72,6 +72,7 @@ async function main(command: StartCommand): Promise<void> {
     },
     ownFile,
   );
+  if (state.site) report.site = state.site;
   sendEvent({ type: 'finished', report });
   if (command.keep) {
     // A kept snapshot must be complete on disk: close PGlite and the socket server properly.

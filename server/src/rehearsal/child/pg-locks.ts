@@ -2,6 +2,7 @@
 // seen with the time its wait began (pg_locks.waitstart), so a wait's length is known to within
 // one sampling interval without touching the script's connections.
 import type { LockStats } from '../protocol';
+import { SITE_APPLICATION_NAME } from '../site/messages';
 import type { PgClient } from './pg-scratch';
 import { round } from './tracer';
 
@@ -28,8 +29,9 @@ export class LockSampler {
       .query<{ key: string; ms: number }>(
         `SELECT l.pid || ':' || l.waitstart AS key, extract(epoch FROM clock_timestamp() - l.waitstart)::float8 * 1000 AS ms
            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-          WHERE NOT l.granted AND l.waitstart IS NOT NULL AND a.datname = $1`,
-        [this.database],
+          WHERE NOT l.granted AND l.waitstart IS NOT NULL AND a.datname = $1 AND a.application_name IS DISTINCT FROM $2`,
+        // The simulated site's waits (--site-load) are in its own report, not the script's.
+        [this.database, SITE_APPLICATION_NAME],
       )
       .then(
         ({ rows }) => {

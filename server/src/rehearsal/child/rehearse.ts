@@ -6,12 +6,13 @@ import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { format } from 'node:util';
 import { REHEARSAL_SINK, type ProgressEvent, type RehearsalSink } from '../../../../runtime/src/progress-events';
-import { redactSource, type LockStats, type PgCloneMethod, type StartCommand } from '../protocol';
+import { redactSource, type LockStats, type PgCloneMethod, type SiteReport, type StartCommand } from '../protocol';
 import { bundleScript } from './bundle';
 import { sendEvent } from './channel';
 import { armKillSwitch } from './kill-switch';
 import { installModuleHooks, requireFromRoots, type FenceTargets } from './modules';
 import { detectShape, runScript, type ScriptContext } from './runners';
+import { startSiteLoad } from './site-load';
 import { countPgliteTables, countSqliteTables, snapshotPglite, snapshotSqlite, type PgliteInstance, type PgliteModule } from './snapshot';
 import { snapshotPostgres, type PostgresSnapshot } from './postgres';
 import { guardSnapshot } from './snapshot-errors';
@@ -31,6 +32,8 @@ export interface RunState {
   after: Map<string, number> | null;
   openAtExit: number;
   scriptStartedAt: number | null;
+  /** --site-load: what the simulated site felt (null without site load, or when the site gave no report). */
+  site: SiteReport | null;
   /** Run last-first when the child ends: close connections, stop the socket server. */
   cleanup: (() => unknown)[];
   /** Run in order on every exit path before the report is sent: drop the postgres scratch database. */
@@ -64,6 +67,9 @@ function outOfBandFailures(): { promise: Promise<never>; fail(error: unknown): v
 export async function rehearse(command: StartCommand, state: RunState, control: Control): Promise<void> {
   const roots = { workspace: command.workspace, evolveRoot: command.evolveRoot };
   sendEvent({ type: 'started', pid: process.pid, node: process.version, script: command.script });
+  if (command.siteLoad && command.engine === 'pglite') {
+    throw new SetupError('--site-load needs SQLite or PostgreSQL: PGlite serves a single connection, so a site cannot run beside the script.');
+  }
   const major = Number(process.versions.node.split('.')[0]);
   if (major < command.minNodeMajor) {
     throw new SetupError(
@@ -124,6 +130,9 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
   process.env.EVOLVE_SNAPSHOT = postgres ? databaseUrl : state.snapshot.path;
   process.env.EVOLVE_REHEARSAL = '1';
   sendEvent({ type: 'snapshot-ready', engine: command.engine, path: state.snapshot.path, bytes: state.snapshot.bytes, ms: state.snapshot.ms, databaseUrl: redactSource(databaseUrl) });
+  // The site starts before the script: its baseline window is measured on the untouched snapshot.
+  const site = command.siteLoad ? await startSiteLoad(command, postgres ? databaseUrl : state.snapshot.path, control.signal) : null;
+  if (site) state.finalize.unshift(async () => site.kill());
 
   const failures = outOfBandFailures();
   const tracer = new Tracer(state.before, { onTick: control.checkParent, onFence: (error: FenceError) => failures.fail(error) });
@@ -165,6 +174,7 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
       }),
   };
 
+  site?.run();
   state.scriptStartedAt = performance.now();
   tracer.sendProgress();
   const run = async () => {
@@ -176,6 +186,8 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
     await Promise.race([run(), failures.promise, failures.exited]);
   } finally {
     tracer.sendProgress();
+    // The run window ends with the script, before the end-of-run counts add load of their own.
+    if (site) state.site = await site.stop();
     state.openAtExit = countOpenTransactions(pgliteDb);
     // Closing the script's connections rolls back what it left open, as its exit would.
     for (const db of openSqliteDatabases) (db as unknown as { close(): void }).close();
