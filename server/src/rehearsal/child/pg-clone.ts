@@ -49,11 +49,15 @@ async function byTemplate(req: CloneRequest): Promise<void> {
   await req.admin.query(`CREATE DATABASE ${quoteIdent(databaseOf(req.scratchUrl))} TEMPLATE ${quoteIdent(source)}`);
 }
 
-/** The URL without its password, and the password for PGPASSWORD: argv is visible to every user. */
-function libpqTarget(url: string): { url: string; env: NodeJS.ProcessEnv } {
+/**
+ * The URL without its password (given as user:password@ or as ?password=), and the password for
+ * PGPASSWORD: pg_dump's argv is visible to every user of the machine.
+ */
+export function libpqTarget(url: string): { url: string; env: NodeJS.ProcessEnv } {
   const parsed = new URL(url);
-  const password = decodeURIComponent(parsed.password);
+  const password = decodeURIComponent(parsed.password) || parsed.searchParams.get('password') || '';
   parsed.password = '';
+  parsed.searchParams.delete('password');
   return { url: parsed.toString(), env: password ? { ...process.env, PGPASSWORD: password } : { ...process.env } };
 }
 
