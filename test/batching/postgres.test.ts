@@ -2,12 +2,16 @@
 // copies of the same data leaves the same final data. pg, Kysely, Sequelize and TypeORM run on the real PostgreSQL
 // server (a throw-away database per run), PGlite in process.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import Module from 'node:module';
+import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { Sequelize } from 'sequelize';
+import { DataSource } from 'typeorm';
+import ts from 'typescript';
 import { createPgDatabase } from '../runtime/helpers';
 
 const fixtures = join(__dirname, 'fixtures');
@@ -26,11 +30,27 @@ interface Opened<Db> {
   close(): Promise<void>;
 }
 
+/**
+ * Loads a fixture compiled the way TypeORM projects compile (legacy decorators and their metadata):
+ * tsx gives files outside the root tsconfig standard decorators, which TypeORM's do not support.
+ */
+function requireWithLegacyDecorators(file: string): any {
+  const js = ts.transpileModule(readFileSync(file, 'utf8'), {
+    fileName: file,
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, experimentalDecorators: true, emitDecoratorMetadata: true, esModuleInterop: true },
+  }).outputText;
+  const mod = new Module(file, module) as Module & { _compile(code: string, filename: string): void };
+  mod.filename = file;
+  mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(file));
+  mod._compile(js, file);
+  return mod.exports;
+}
+
 /** Runs `fixtures/<lib>/input.ts` on the first database and `expected.ts` on the second; returns both final dumps. */
-async function bothRuns<Db>(lib: string, dbs: [Opened<Db>, Opened<Db>], run: (mod: any, db: Db) => Promise<void>) {
+async function bothRuns<Db>(lib: string, dbs: [Opened<Db>, Opened<Db>], run: (mod: any, db: Db) => Promise<void>, load = (file: string) => import(file)) {
   const dumps: unknown[][] = [];
   for (const [i, name] of ['input', 'expected'].entries()) {
-    const mod = await import(join(fixtures, lib, `${name}.ts`));
+    const mod = await load(join(fixtures, lib, `${name}.ts`));
     try {
       await run(mod, dbs[i].db);
       dumps.push(await dbs[i].dump());
@@ -91,6 +111,21 @@ describe('batching rewrite: same final data as the original loop (PostgreSQL, PG
       }
     });
     assert.ok(original.some((r: any) => r.slug === 'user 1'), 'the original loop did its work');
+    assert.deepEqual(rewritten, original);
+  });
+
+  test('TypeORM (DataSource, real PostgreSQL)', async (t) => {
+    const pools = await seededPools();
+    if ('skip' in pools) return t.skip(pools.skip);
+    const { original, rewritten } = await bothRuns('typeorm', pools, async (mod, db) => {
+      const dataSource = await new DataSource({ type: 'postgres', url: db.url, entities: [mod.User], logging: false }).initialize();
+      try {
+        await mod.run(dataSource);
+      } finally {
+        await dataSource.destroy();
+      }
+    }, requireWithLegacyDecorators);
+    assert.ok(original.some((r: any) => r.slug === 'user 3'), 'the original loop did its work');
     assert.deepEqual(rewritten, original);
   });
 

@@ -28,7 +28,7 @@ function rewrite(file: string, text = readFileSync(file, 'utf8')): string {
 }
 
 describe('batching rewrite: exact output', () => {
-  for (const lib of ['knex', 'prisma', 'better-sqlite3', 'pg', 'pglite', 'kysely', 'mongodb', 'mongoose', 'sequelize']) {
+  for (const lib of ['knex', 'prisma', 'better-sqlite3', 'pg', 'pglite', 'kysely', 'mongodb', 'mongoose', 'sequelize', 'typeorm']) {
     test(lib, () => {
       const input = join(fixtures, lib, 'input.ts');
       const output = rewrite(input);

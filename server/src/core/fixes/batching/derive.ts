@@ -8,6 +8,7 @@ import { deriveKysely } from './derive-kysely';
 import { deriveMongodb, deriveMongoose } from './derive-mongo';
 import { deriveSequelize } from './derive-sequelize';
 import { derivePostgresQuery, quoteSql, splitSelect } from './derive-sql';
+import { deriveTypeorm } from './derive-typeorm';
 
 export interface FetchPlan {
   /** Adapter factory in evolve-runtime, and the handle it is given (`knexAdapter(knex)`). */
@@ -156,7 +157,8 @@ export function deriveFetch(read: ts.Node): Derivation {
     deriveKysely(call) ??
     deriveMongodb(call) ??
     deriveMongoose(call) ??
-    deriveSequelize(call) ?? {
+    deriveSequelize(call) ??
+    deriveTypeorm(call) ?? {
       reason: 'the automatic rewrite supports knex, Prisma and better-sqlite3 queries; rewrite this loop with eachBatch by hand (see docs/runtime.md)',
     }
   );

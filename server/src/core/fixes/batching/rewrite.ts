@@ -86,6 +86,9 @@ export function batchingRewrite(loop: Loop, runner: RunnerTransaction): RewriteR
   if (tx) return { reason: `the loop runs inside ${tx.description}; move it out of that transaction first` };
   if (!isAsyncContext(node)) return { reason: 'the loop is not in an async function, and eachBatch must be awaited' };
   if (node.awaitModifier) return { reason: 'the loop iterates a cursor with for await; rewrite it with eachBatch by hand' };
+  if (runner.wraps && runner.runner === 'typeorm') {
+    return { reason: 'TypeORM runs this migration in one transaction, so no batch could commit on its own; set `transaction = false` on the migration class (with migrationsTransactionMode "each") and rewrite the loop with eachBatch' };
+  }
   const rows = rowsDeclaration(node);
   if ('reason' in rows) return rows;
   const plan = deriveFetch(rows.read);
