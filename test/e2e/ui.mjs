@@ -2,6 +2,31 @@
 // driven by Debian Chromium through playwright-core: squiggle, Problems panel, status bar and
 // quick-fix menus, with screenshots for the README in docs/images/.
 import { chromium } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The file the SQL highlighting screenshot shows: each kind of SQL the grammars colour. */
+const SQL_HIGHLIGHTING_SAMPLE = `// SQL inside tagged templates, knex.raw and Prisma's $queryRaw, and an evolve-disable comment
+declare const sql: (s: TemplateStringsArray, ...v: unknown[]) => unknown;
+declare const knex: { raw(q: string, v?: unknown[]): unknown };
+declare const prisma: { $queryRaw(s: TemplateStringsArray, ...v: unknown[]): unknown };
+declare const pool: { query(q: unknown): Promise<{ rows: { id: number }[] }> };
+
+export async function archive(before: Date, region: string) {
+  await pool.query(sql\`
+    INSERT INTO orders_archive (id, status)
+    SELECT id, status FROM orders
+    WHERE created_at < \${before} AND region = \${region} -- stale orders only
+  \`);
+  await knex.raw('UPDATE orders SET archived = true WHERE created_at < ?', [before]);
+  return prisma.$queryRaw\`SELECT count(*) FROM orders_archive WHERE region = \${region}\`;
+}
+
+// evolve-disable-next-line unbatched-loop -- 12 regions, a fixed list
+for (const region of (await pool.query('SELECT id FROM regions')).rows) {
+  await pool.query(sql\`UPDATE regions SET archived_through = now() WHERE id = \${region.id}\`);
+}
+`;
 
 /** Opens a workspace file through Quick Open and waits until the editor shows `expected`. */
 async function openFile(page, name, expected) {
@@ -98,6 +123,16 @@ export async function runUiChecks({ url, shotsDir, failureDir, chromiumPath = '/
       await quickFixMenuWith(page, 2, 5, 'Commit `trx` on every path that leaves it open');
       await page.screenshot({ path: `${shotsDir}/quick-fix-menu.png` });
       await page.keyboard.press('Escape');
+    });
+    await check('highlights SQL and evolve-disable comments in the editor', async () => {
+      // Written here, not in workspace/, so the other checks and the mocha suite see the same files.
+      const folder = new URL(url).searchParams.get('folder');
+      writeFileSync(join(folder, 'sql-highlighting.ts'), SQL_HIGHLIGHTING_SAMPLE);
+      await openFile(page, 'sql-highlighting.ts', 'knex.raw(');
+      // With the injection grammar, SQL keywords are tokens of their own; a plain string is one token.
+      await page.locator('.monaco-editor .view-line span span', { hasText: /^SELECT$/ }).first().waitFor({ timeout: 60000 });
+      await page.keyboard.press('Control+J'); // hide the panel: the shot is the editor
+      await page.locator('.part.editor').screenshot({ path: `${shotsDir}/sql-highlighting-editor.png` });
     });
   } catch (err) {
     results.push({ name: 'workbench loads', ok: false, error: err.message });
