@@ -11,6 +11,7 @@ import { ConfigError, runnerFor, type EvolveConfig } from '../core/config';
 import { loadConfig } from '../core/config-file';
 import { parseChildEvent, type ChildEvent, type KillPoint, type ProductionCount, type ProgressSnapshot, type RehearsalReport, type RehearsalStatus, type StartCommand } from './protocol';
 import { etaForReport, productionCounts } from './eta';
+import { redactJson } from './redact';
 import { applySiteThreshold, resolveSiteLoad, type SiteLoadRequest } from './site-options';
 import { dropLeftScratch } from './scratch-cleanup';
 import { RehearsalConfigError, resolveSnapshot } from './snapshot-source';
@@ -177,9 +178,11 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
   let spawnError: Error | null = null;
   let killTimer: NodeJS.Timeout | undefined;
   const stderrTail: string[] = [];
+  // Every event passes here on its way to the CLI, the language server and the panel: a script
+  // that prints DATABASE_URL must not show its password there.
   const emit = (event: ChildEvent) => {
     try {
-      onEvent(event);
+      onEvent(redactJson(event));
     } catch {
       /* a listener's bug must not break the run or its cleanup */
     }
@@ -238,7 +241,7 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
       const dropped = report || options.keep ? Promise.resolve() : dropLeftScratch(nodePath, childScript, start, snapshotPath);
       const cleanup = options.keep && final.snapshot.path ? Promise.resolve(markKept(workDir)) : dropped.then(() => removeWorkDir(workDir));
       const eta = etaForReport(final, progress?.touchedTables ?? [], productionCounts(counted, options.productionRows));
-      void cleanup.then(() => resolveDone(applySiteThreshold(applyThresholds({ ...final, eta }, maxTransactionMs), maxSiteP99Ms, siteLoad !== undefined)));
+      void cleanup.then(() => resolveDone(redactJson(applySiteThreshold(applyThresholds({ ...final, eta }, maxTransactionMs), maxSiteP99Ms, siteLoad !== undefined))));
     });
   });
   return { workDir, child, cancel: () => stop('cancelled'), done };
