@@ -11,6 +11,7 @@ import {
   type EvolveInitializationOptions,
 } from '../../server/src/lsp/protocol';
 import { newEvolveScript, type NewScriptArgs } from './new-script';
+import { RehearseCommand, rehearseLensMiddleware } from './rehearse/rehearse-command';
 import { EvolveStatusBar } from './status-bar';
 
 let client: LanguageClient | undefined;
@@ -30,6 +31,7 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     outputChannel: output,
     // Restricted Mode: the server still lints but never runs anything (e.g. a package manager).
     initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted } satisfies EvolveInitializationOptions,
+    middleware: rehearseLensMiddleware,
   };
   // The id makes `evolve.trace.server` control protocol tracing.
   return new LanguageClient(LANGUAGE_SERVER_ID, 'Evolve', serverOptions, clientOptions);
@@ -39,10 +41,17 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What the extension exports: every rehearsal event and report of this window, as they come. */
+export interface EvolveApi {
+  onDidRehearsalEvent: RehearseCommand['onDidRehearsalEvent'];
+  onDidFinishRehearsal: RehearseCommand['onDidFinishRehearsal'];
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<EvolveApi> {
   const output = vscode.window.createOutputChannel('Evolve', { log: true });
   const status = new EvolveStatusBar(ClientCommands.showOutput);
-  context.subscriptions.push(output, status);
+  const rehearse = new RehearseCommand(context, () => client, (message) => output.warn(message));
+  context.subscriptions.push(output, status, rehearse, ...rehearse.commands());
 
   const start = async (): Promise<void> => {
     status.starting();
@@ -52,6 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     });
     context.subscriptions.push(
       started.onNotification(StatusNotification, (params) => status.update(params)),
+      ...rehearse.listen(started),
       started.onRequest(PickVendorFolderRequest, async ({ defaultFolder }) => {
         const picked = await vscode.window.showOpenDialog({
           canSelectFolders: true,
@@ -109,6 +119,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   } catch (err) {
     reportFailure(`The language server (${context.asAbsolutePath('dist/server.js')}) failed to start`, err);
   }
+  return { onDidRehearsalEvent: rehearse.onDidRehearsalEvent, onDidFinishRehearsal: rehearse.onDidFinishRehearsal };
 }
 
 export async function deactivate(): Promise<void> {
