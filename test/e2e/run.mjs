@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runUiChecks } from './ui.mjs';
+import { runRehearsalUiChecks } from './ui-rehearsal.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = join(HERE, '../..');
@@ -85,10 +86,13 @@ async function main() {
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
     'editor.stickyScroll.enabled': false,
+    // Rehearsals run scripts with the Node that runs this (better-sqlite3 is built for it), not code-server's.
+    'evolve.nodePath': process.execPath,
   }));
   const cs = await startCodeServer(env, ['--user-data-dir', join(RUN, 'ui-profile'), '--extensions-dir', extensionsDir, uiWorkspace], join(RUN, 'code-server-ui.log'));
   try {
-    const results = await runUiChecks({ url: `http://${cs.host}/?folder=${encodeURIComponent(uiWorkspace)}`, shotsDir, failureDir: RUN, chromiumPath: env.CHROMIUM });
+    const ui = { url: `http://${cs.host}/?folder=${encodeURIComponent(uiWorkspace)}`, shotsDir, failureDir: RUN, chromiumPath: env.CHROMIUM };
+    const results = [...(await runUiChecks(ui)), ...(await runRehearsalUiChecks(ui))];
     passed += results.filter((r) => r.ok).length;
     failed += results.filter((r) => !r.ok).length;
   } finally {
@@ -100,6 +104,8 @@ async function main() {
   const resultFile = join(RUN, 'mocha-result.json');
   const logFile = join(RUN, 'mocha.log');
   writeFileSync(logFile, '');
+  mkdirSync(join(RUN, 'mocha-profile/User'), { recursive: true });
+  writeFileSync(join(RUN, 'mocha-profile/User/settings.json'), JSON.stringify({ 'evolve.nodePath': process.execPath }));
   try {
     await runTests({
       vscodeExecutablePath: join(HERE, 'code-shim.cjs'),

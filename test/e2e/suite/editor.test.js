@@ -130,7 +130,9 @@ describe('Evolve in VS Code', () => {
 
   it('reloads evolve.config.json when it changes: severities follow', async () => {
     const config = workspaceUri('evolve.config.json');
-    fs.writeFileSync(config.fsPath, JSON.stringify({ rules: { 'unbatched-loop': 'error' } }, null, 2));
+    // Only the rules change: the snapshots stay, for the rehearsal suite after this one.
+    const current = JSON.parse(fs.readFileSync(config.fsPath, 'utf8'));
+    fs.writeFileSync(config.fsPath, JSON.stringify({ ...current, rules: { 'unbatched-loop': 'error' } }, null, 2));
     const [finding] = await diagnosticsWhen(workspaceUri(SLUGS), 'unbatched-loop', (d) => d.length === 1 && d[0].severity === vscode.DiagnosticSeverity.Error);
     assert.equal(finding.code.value, 'unbatched-loop');
   });
