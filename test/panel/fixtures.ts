@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RehearsalEventParams, RehearsalFinishedParams } from '../../server/src/lsp/protocol';
 
-export type FixtureName = 'batched' | 'unbatched' | 'failed' | 'resume-check';
+export type FixtureName = 'batched' | 'unbatched' | 'failed' | 'resume-check' | 'site-load';
 
 export interface RecordedRun {
   events: RehearsalEventParams[];

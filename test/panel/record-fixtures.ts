@@ -2,7 +2,7 @@
 // SQLite) of example scripts, written as NDJSON to test/panel/fixtures/<name>.ndjson. Each line is
 // an evolve/rehearsalEvent's params, as the language server relays them; the last line is the
 // evolve/rehearsalFinished params ({ runId, uri, report }).
-// Run after `npm run build`: node --import tsx test/panel/record-fixtures.ts
+// Run after `npm run build`: node --import tsx test/panel/record-fixtures.ts [name ...]
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,14 +46,20 @@ async function main(): Promise<void> {
   db.exec('ALTER TABLE users ADD COLUMN visits INTEGER NOT NULL DEFAULT 0');
   db.close();
 
+  const only = process.argv.slice(2);
+  const wanted = (name: string) => only.length === 0 || only.includes(name);
   // eachBatch with a count: a determinate bar, an ETA, one short transaction per batch; and an ETA for a production ten times bigger.
-  await record('batched', 'examples/rehearsal/backfill-batched.ts', rehearse, { snapshot: demo, productionRows: new Map([['users', 600_000]]) });
+  if (wanted('batched')) await record('batched', 'examples/rehearsal/backfill-batched.ts', rehearse, { snapshot: demo, productionRows: new Map([['users', 600_000]]) });
   // One read, then every update in one transaction: no total (indeterminate), one long transaction.
-  await record('unbatched', 'examples/rehearsal/backfill-unbatched.ts', rehearse, { snapshot: demo });
+  if (wanted('unbatched')) await record('unbatched', 'examples/rehearsal/backfill-unbatched.ts', rehearse, { snapshot: demo });
   // Logs per batch and throws in the fourth: the error's stack points at the fixture script.
-  await record('failed', 'test/panel/fixtures/scripts/fail-halfway.ts', rehearse, { snapshot: demo });
+  if (wanted('failed')) await record('failed', 'test/panel/fixtures/scripts/fail-halfway.ts', rehearse, { snapshot: demo });
   // The resume check on a script that is not idempotent: kill points, and a table that differs.
-  await record('resume-check', 'test/panel/fixtures/scripts/count-visits.ts', (options, onEvent) => runResumeCheck(options, { kills: 2, seed: 7 }, onEvent), { snapshot: visits });
+  // The unbatched backfill under a simulated site (--site-load): site samples from a baseline
+  // window before the script, and the site's writes waiting for the script's one long transaction.
+  const siteLoad = { siteLoad: { rate: 200, writeRatio: 0.5, baselineMs: 600, seed: 7 } } as Partial<RehearsalOptions>;
+  if (wanted('site-load')) await record('site-load', 'examples/rehearsal/backfill-unbatched.ts', rehearse, { snapshot: demo, ...siteLoad });
+  if (wanted('resume-check')) await record('resume-check', 'test/panel/fixtures/scripts/count-visits.ts', (options, onEvent) => runResumeCheck(options, { kills: 2, seed: 7 }, onEvent), { snapshot: visits });
 }
 
 main().finally(() => rmSync(temp, { recursive: true, force: true }));

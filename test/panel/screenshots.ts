@@ -1,5 +1,5 @@
 // Screenshots of the rehearsal panel for docs/images/, from a recorded real rehearsal, in the light
-// and dark themes (and high contrast when asked): node --import tsx test/panel/screenshots.ts [--all]
+// and dark themes (and high contrast when asked), and the chart of a run under site load: node --import tsx test/panel/screenshots.ts [--all]
 // Run `npm run build` first. Not part of npm test: images are rewritten only on purpose.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +28,15 @@ async function main(): Promise<void> {
       console.log(file);
       await panel.page.close();
     }
+    // The unbatched backfill under a simulated site: site p99 against the script's one transaction.
+    const site = loadFixture('site-load');
+    const panel = await openPanel(browser, { theme: 'dark', width: 960 });
+    await panel.waitForPosted('ready');
+    await panel.send(stateMessage(site, site.events.length, { report: site.finished.report }));
+    await panel.page.waitForSelector('#report-site');
+    const chart = join(out, 'rehearsal-panel-site-load.png');
+    await panel.page.locator('.chart-section').screenshot({ path: chart });
+    console.log(chart);
   } finally {
     await browser.close();
   }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatMs, parseStackLocations } from '../../client/src/panel/format';
-import { foldEvents, initialView, MAX_LOG_LINES, MAX_THROUGHPUT_POINTS, MAX_TRANSACTIONS, reduceEvent, reduceReport, type RunView } from '../../client/src/panel/state';
+import { foldEvents, initialView, MAX_LOG_LINES, MAX_THROUGHPUT_POINTS, MAX_TRANSACTIONS, reduceEvent, reduceReport, siteSampleAtMs, type RunView } from '../../client/src/panel/state';
 import type { RehearsalEventParams } from '../../server/src/lsp/protocol';
 import type { ChildEvent, ProgressSnapshot } from '../../server/src/rehearsal/protocol';
 import { loadFixture } from './fixtures';
@@ -76,6 +76,17 @@ test('a resume check: one attempt per child, kill points and the table compariso
   assert.deepEqual(view.killPoints, finished.report.resumeCheck?.killPoints.map(({ unit, n }) => ({ unit, n })));
   assert.deepEqual(view.tablesCompared?.map((t) => [t.name, t.equal]), [['orders', true], ['users', false]]);
   assert.ok(view.throughput.every((p) => p.writtenPerSecond >= 0), 'a new child does not make a negative rate');
+});
+
+test('a recorded site load: samples from the baseline window before the script, on the run clock', () => {
+  const { events } = loadFixture('site-load');
+  const view = foldEvents(events);
+  const samples = events.flatMap((e) => (e.event.type === 'site-sample' ? [e.event.sample] : []));
+  assert.deepEqual(view.site, samples);
+  assert.ok(samples.some((s) => s.elapsedMs < 0), 'a baseline before the script');
+  const [transaction] = view.transactions;
+  const baselineEnd = Math.max(...samples.filter((s) => s.elapsedMs <= 0).map((s) => siteSampleAtMs(view, s)));
+  assert.ok(baselineEnd <= transaction.endAtMs - transaction.ms + 1, 'the baseline ends before the transaction starts');
 });
 
 test('events never change the view they are folded into', () => {

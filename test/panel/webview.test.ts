@@ -3,9 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { formatCount } from '../../client/src/panel/format';
+import { formatCount, formatMs } from '../../client/src/panel/format';
 import type { RehearsalEventParams } from '../../server/src/lsp/protocol';
-import type { SiteReport } from '../../server/src/rehearsal/protocol';
 import { loadFixture } from './fixtures';
 import { chromiumUnavailable, launch, openPanel, runInfoOf, stateMessage, type PanelPage } from './page';
 
@@ -204,26 +203,26 @@ test('a resume check that fails: the verdict, the kill points and the differing 
   await panel.page.close();
 });
 
-test('site load: site p99 over time on the same axis, and baseline vs run by percentile and cause', { skip }, async () => {
-  // No recorded stream has site samples yet (the site load of `--site-load` is another change):
-  // these samples and this section are made up, in the protocol's shapes.
-  const recorded = loadFixture('unbatched');
-  const base = recorded.events[0];
-  const samples: RehearsalEventParams[] = [-400, -200, 0, 100, 200, 300].map((elapsedMs, i) => ({
-    ...base,
-    atMs: 300 + elapsedMs,
-    event: { type: 'site-sample', sample: { elapsedMs, requests: 20, failures: elapsedMs === 200 ? 4 : 0, p50Ms: 1, p99Ms: i === 4 ? 240 : 3, maxMs: i === 4 ? 260 : 5 } },
-  }));
-  const windowStats = (p99Ms: number, busy: number) => ({ durationMs: 400, requests: 40, p50Ms: 1, p95Ms: 2, p99Ms, maxMs: p99Ms + 10, failures: { conflict: 0, 'lock-timeout': 0, busy, 'statement-timeout': 0, other: 0 }, longestWriteWaitMs: p99Ms });
-  const site: SiteReport = { rate: 100, tables: ['users'], timeouts: { busyTimeoutMs: 5000, lockTimeoutMs: 2000, statementTimeoutMs: 10000 }, baseline: windowStats(3, 0), run: windowStats(240, 4), maxP99Ms: 50 };
+test('site load: site p99 over time on the same axis as the transactions, and baseline vs run by percentile and cause', { skip }, async () => {
+  const recorded = loadFixture('site-load');
+  const site = recorded.finished.report.site!;
+  const samples = recorded.events.filter((e) => e.event.type === 'site-sample').length;
   const panel = await openPanel(browser);
   await panel.waitForPosted('ready');
-  await panel.send(stateMessage({ ...recorded, events: [...recorded.events, ...samples] }, undefined, { report: { ...recorded.finished.report, site } }));
+  await panel.send(stateMessage(recorded, recorded.events.length, { report: recorded.finished.report }));
   await panel.page.waitForSelector('#chart svg path.site-line');
-  assert.equal((await panel.page.$$('#chart svg circle.site-failure')).length, 1, 'the interval with failures is marked');
+  const d = (await panel.page.getAttribute('#chart svg path.site-line', 'd'))!;
+  assert.equal(d.split(/[ML]/).filter(Boolean).length, samples * 2, 'a step per site sample');
+  // The baseline samples lie left of the script's one transaction, on the same axis.
+  const firstSiteX = Number(/^M([\d.]+)/.exec(d)![1]);
+  const txX = Number(await panel.page.getAttribute('#chart svg rect.tx', 'x'));
+  assert.ok(firstSiteX < txX, `baseline sample at x=${firstSiteX}, before the transaction at x=${txX}`);
   const rows = await panel.page.$$eval('#report-site tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
-  assert.deepEqual(rows.map((r) => [r[0], r[4], r[9]]), [['Baseline', '3 ms', '0'], ['During the run', '240 ms', '4']]);
-  assert.match((await panel.page.textContent('#report-site .verdict'))!, /exceeded/);
+  assert.deepEqual(rows.map((r) => [r[0], r[1], r[4]]), [
+    ['Baseline', formatCount(site.baseline.requests), formatMs(site.baseline.p99Ms)],
+    ['During the run', formatCount(site.run.requests), formatMs(site.run.p99Ms)],
+  ]);
+  assert.deepEqual(await panel.page.$$eval('#report-site thead th', (ths) => ths.slice(7).map((th) => th.textContent)), ['conflict', 'lock-timeout', 'busy', 'statement-timeout', 'other'], 'failures by cause');
   await noProblems(panel);
   await panel.page.close();
 });

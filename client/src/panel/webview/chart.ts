@@ -66,14 +66,14 @@ export function renderChart(view: RunView, maxTransactionMs: number | null): SVG
     s('title', { id: 'chart-title' }, `Rows written per second over ${formatMs(t1 - t0)}, peak ${formatCount(maxRate)}; ${formatCount(view.counters.transactions)} transactions, longest ${formatMs(view.counters.longestTransactionMs)}` + (hasSite ? `; site p99 up to ${formatMs(Math.max(...site.map((x) => x.sample.p99Ms)))}` : '')),
   );
 
-  // Before the script's first statement: the child starting and the snapshot being copied.
+  // Before the script's first statement: the child starting, the snapshot copy, the site's baseline.
   let top = 4;
   const scriptStart = view.clockOffsetMs;
   if (scriptStart !== null && scriptStart > 0 && view.attempts <= 1) {
     const lanesHeight = THROUGHPUT_HEIGHT + GAP + TRANSACTIONS_HEIGHT + (hasSite ? GAP + SITE_HEIGHT : 0);
     svg.append(
       s('rect', { x: x(0).toFixed(1), y: top, width: (x(scriptStart) - x(0)).toFixed(1), height: lanesHeight, class: 'startup' }),
-      s('text', { x: (x(0) + 4).toFixed(1), y: top + 12, class: 'startup-label' }, 'start-up, snapshot copy'),
+      s('text', { x: (x(0) + 4).toFixed(1), y: top + 12, class: 'startup-label' }, 'before the script'),
     );
   }
   svg.append(...lane(top, THROUGHPUT_HEIGHT, 'rows/s', shortRate(maxRate)));
@@ -112,7 +112,13 @@ export function renderChart(view: RunView, maxTransactionMs: number | null): SVG
     const maxP99 = Math.max(1, ...site.map((x) => x.sample.p99Ms));
     svg.append(...lane(top, SITE_HEIGHT, 'site p99', formatMs(maxP99)));
     const y = (ms: number) => top + SITE_HEIGHT - (ms / maxP99) * SITE_HEIGHT;
-    const d = site.map(({ at, sample }, i) => `${i === 0 ? 'M' : 'L'}${x(at).toFixed(1)},${y(sample.p99Ms).toFixed(1)}`).join(' ');
+    // A sample covers the interval since the one before (a request that waited shows when it ends).
+    const interval = site.length > 1 ? site[1].at - site[0].at : 0;
+    let d = '';
+    site.forEach(({ at, sample }, i) => {
+      const from = i === 0 ? Math.max(t0, at - interval) : site[i - 1].at;
+      d += `${i === 0 ? 'M' : ' L'}${x(from).toFixed(1)},${y(sample.p99Ms).toFixed(1)} L${x(at).toFixed(1)},${y(sample.p99Ms).toFixed(1)}`;
+    });
     svg.append(s('path', { d, class: 'site-line' }));
     for (const { at, sample } of site) {
       if (sample.failures === 0) continue;
