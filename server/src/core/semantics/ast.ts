@@ -85,15 +85,19 @@ export function chainNames(expr: ts.Expression): string[] {
 }
 
 export function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
-  return (
-    ts.isFunctionDeclaration(node) ||
-    ts.isFunctionExpression(node) ||
-    ts.isArrowFunction(node) ||
-    ts.isMethodDeclaration(node) ||
-    ts.isConstructorDeclaration(node) ||
-    ts.isGetAccessorDeclaration(node) ||
-    ts.isSetAccessorDeclaration(node)
-  );
+  // One switch instead of seven type guards: walks ask this of every node they visit.
+  switch (node.kind) {
+    case ts.SyntaxKind.FunctionDeclaration:
+    case ts.SyntaxKind.FunctionExpression:
+    case ts.SyntaxKind.ArrowFunction:
+    case ts.SyntaxKind.MethodDeclaration:
+    case ts.SyntaxKind.Constructor:
+    case ts.SyntaxKind.GetAccessor:
+    case ts.SyntaxKind.SetAccessor:
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** The nearest enclosing function of a node (or undefined at top level). */
@@ -129,9 +133,11 @@ export function isNumericLiteralLike(node: ts.Expression | undefined): boolean {
  */
 export function walk(root: ts.Node, visit: (n: ts.Node) => void | 'skip' | 'stop'): void {
   const stack: ts.Node[] = [root];
+  // Reused for every node; `count` marks its live part (truncating the array each time was costly).
   const children: ts.Node[] = [];
+  let count = 0;
   const collect = (child: ts.Node): void => {
-    children.push(child);
+    children[count++] = child;
   };
   while (stack.length > 0) {
     const n = stack.pop() as ts.Node;
@@ -139,9 +145,9 @@ export function walk(root: ts.Node, visit: (n: ts.Node) => void | 'skip' | 'stop
     const next = visit(n);
     if (next === 'stop') return;
     if (next === 'skip') continue;
+    count = 0;
     ts.forEachChild(n, collect);
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
-    children.length = 0;
+    for (let i = count - 1; i >= 0; i--) stack.push(children[i]);
   }
 }
 

@@ -71,8 +71,16 @@ function indexLoopArray(stmt: ts.ForStatement): { array: ts.Expression; chunked:
 
 const loopAtCache = new WeakMap<ts.Node, Loop | null>();
 
+/** The node kinds `computeLoopAt` can recognise: the rest are answered without a cache lookup. */
+const LOOP_KINDS = new Set([
+  ts.SyntaxKind.ForOfStatement, ts.SyntaxKind.ForInStatement, ts.SyntaxKind.ForStatement,
+  ts.SyntaxKind.WhileStatement, ts.SyntaxKind.DoStatement, ts.SyntaxKind.CallExpression,
+]);
+
 /** The loop `node` is, if it is one. */
 export function loopAt(node: ts.Node): Loop | undefined {
+  // loopsIn asks this of every node of a file: a WeakMap entry per node cost more than the answer.
+  if (!LOOP_KINDS.has(node.kind)) return undefined;
   let loop = loopAtCache.get(node);
   if (loop === undefined) {
     loop = computeLoopAt(node) ?? null;
