@@ -134,6 +134,7 @@ test('evolve rehearse --site-load: usage errors exit 2 with the reason', async (
   const cases: [string[], RegExp][] = [
     [['--site-load', 'lots'], /--site-load must be a positive number, got "lots"/],
     [['--max-site-p99-ms', '10'], /--max-site-p99-ms applies to --site-load only/],
+    [['--site-load', '10', '--resume-check', '2'], /--site-load and --resume-check do not go together/],
     [['--site-load', '10', '--site-workload', 'bad-workload.json'], /bad-workload\.json: statements\[0\]\.weight must be a positive number/],
     [['--site-load', '10', '--site-workload', 'not-json.json'], /not-json\.json is not valid JSON/],
     [['--site-load', '10', '--site-workload', 'missing.json'], /missing\.json cannot be read/],

@@ -95,6 +95,9 @@ function parseOptions(argv: string[], cwd: string): CliOptions | 'help' {
   if (values.engine !== undefined && values.engine !== 'sqlite' && values.engine !== 'pglite' && values.engine !== 'postgres') {
     throw new RehearsalConfigError(`--engine must be sqlite, pglite or postgres, got "${values.engine}".`);
   }
+  if (values['site-load'] !== undefined && values['resume-check'] !== undefined) {
+    throw new RehearsalConfigError('--site-load and --resume-check do not go together: rehearse once with each.');
+  }
   const timeout = positiveNumber(values.timeout, '--timeout');
   return {
     script: positionals[0],
