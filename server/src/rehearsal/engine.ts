@@ -10,8 +10,10 @@ import type { Readable, Writable } from 'node:stream';
 import { ConfigError, runnerFor, type EvolveConfig } from '../core/config';
 import { loadConfig } from '../core/config-file';
 import { parseChildEvent, type ChildEvent, type KillPoint, type ProductionCount, type ProgressSnapshot, type RehearsalReport, type RehearsalStatus, type StartCommand } from './protocol';
+import { boundedLines, LogLimiter } from './child-output';
 import { etaForReport, productionCounts } from './eta';
 import { redactJson } from './redact';
+import { describeExit } from './exit-cause';
 import { applySiteThreshold, resolveSiteLoad, type SiteLoadRequest } from './site-options';
 import { dropLeftScratch } from './scratch-cleanup';
 import { RehearsalConfigError, resolveSnapshot } from './snapshot-source';
@@ -177,6 +179,7 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
   let stopReason: 'cancelled' | 'timeout' | null = null;
   let spawnError: Error | null = null;
   let killTimer: NodeJS.Timeout | undefined;
+  let heapLimitMb: number | null = null;
   const stderrTail: string[] = [];
   // Every event passes here on its way to the CLI, the language server and the panel: a script
   // that prints DATABASE_URL must not show its password there.
@@ -187,6 +190,7 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
       /* a listener's bug must not break the run or its cleanup */
     }
   };
+  const logs = new LogLimiter(emit);
 
   if (siteLoad) {
     createInterface({ input: child.stdio[SITE_SAMPLE_FD] as Readable }).on('line', (line) => {
@@ -201,12 +205,14 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
     if (event.type === 'progress') progress = event.progress;
     if (event.type === 'snapshot-ready') snapshotPath = event.path;
     if (event.type === 'production-counts') counted = event.tables;
+    if (event.type === 'started') heapLimitMb = event.heapLimitMb ?? null;
+    if (event.type === 'log') return logs.log(event);
     emit(event);
   });
   for (const stream of ['stdout', 'stderr'] as const) {
-    createInterface({ input: child[stream] as Readable }).on('line', (line) => {
+    boundedLines(child[stream] as Readable, (line) => {
       if (stream === 'stderr') stderrTail.push(line) > STDERR_TAIL_LINES && stderrTail.shift();
-      emit({ type: 'log', stream, line });
+      logs.log({ type: 'log', stream, line });
     });
   }
   child.on('error', (error) => (spawnError = error));
@@ -228,13 +234,18 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
     killTimer = setTimeout(kill, options.graceMs ?? DEFAULT_GRACE_MS);
   };
   const timeoutTimer = timeoutMs ? setTimeout(() => stop('timeout'), timeoutMs) : undefined;
+  // Whatever ended the child (a crash, an OOM), nothing it started may outlive it: a process the
+  // script spawned would also hold the output pipes open, and the run would never close.
+  child.on('exit', kill);
 
   const done = new Promise<RehearsalReport>((resolveDone) => {
     child.on('close', (code, signal) => {
       clearTimeout(timeoutTimer);
       clearTimeout(killTimer);
       (child.stdin as Writable).destroy();
-      let final: RehearsalReport = report ?? emptyReport(script, start, stopReason ?? 'failed', describeExit(nodePath, spawnError, code, signal, stopReason, stderrTail), progress);
+      logs.flush();
+      const exit = { nodePath, minNodeMajor: MIN_NODE_MAJOR, spawnError, code, signal, stopReason, stderr: stderrTail, heapLimitMb };
+      let final: RehearsalReport = report ?? emptyReport(script, start, stopReason ?? 'failed', describeExit(exit), progress);
       if (report && stopReason && final.status === 'failed') final = { ...final, status: stopReason };
       // --keep keeps the snapshot of a child that died too: a resume check runs the next attempt on it.
       if (!report && options.keep && snapshotPath) final = { ...final, snapshot: { ...final.snapshot, path: snapshotPath } };
@@ -245,16 +256,4 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
     });
   });
   return { workDir, child, cancel: () => stop('cancelled'), done };
-}
-
-function describeExit(nodePath: string, spawnError: Error | null, code: number | null, signal: string | null, stopReason: string | null, stderr: string[]): string {
-  if (spawnError) {
-    const missing = (spawnError as NodeJS.ErrnoException).code === 'ENOENT';
-    return missing
-      ? `Could not start Node at "${nodePath}": not found. Install Node ${MIN_NODE_MAJOR}+ or set evolve.nodePath (--node) to its path.`
-      : `Could not start Node at "${nodePath}": ${spawnError.message}`;
-  }
-  if (stopReason) return `The rehearsal was ${stopReason === 'timeout' ? 'stopped by its timeout' : 'cancelled'} and the script did not stop within the grace period, so it was killed.`;
-  const tail = stderr.length ? `\n${stderr.join('\n')}` : '';
-  return `The rehearsal process ended (${signal ? `signal ${signal}` : `exit code ${code}`}) before it reported.${tail}`;
 }

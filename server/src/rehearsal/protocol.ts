@@ -250,7 +250,7 @@ export interface ProgressSnapshot {
 }
 
 export type ChildEvent =
-  | { type: 'started'; pid: number; node: string; script: string }
+  | { type: 'started'; pid: number; node: string; script: string; heapLimitMb?: number }
   | { type: 'snapshot-ready'; engine: SnapshotEngineName; path: string; bytes: number; ms: number; databaseUrl: string }
   | { type: 'progress'; elapsedMs: number; progress: ProgressSnapshot; runtime?: ProgressEvent }
   | { type: 'transaction-closed'; ms: number; outcome: 'commit' | 'rollback'; index: number }

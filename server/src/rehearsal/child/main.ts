@@ -35,6 +35,14 @@ function parentGone(): void {
   void finalize().finally(() => exit(1));
 }
 
+/**
+ * Waits until the script's output has reached the parent. Writes to a pipe are asynchronous: what
+ * the script printed last (or everything, after one big write) is still queued, and exit drops it.
+ */
+function flushOutput(): Promise<unknown> {
+  return Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+}
+
 function checkParent(): void {
   if (process.ppid !== parentPid) parentGone();
 }
@@ -73,6 +81,7 @@ async function main(command: StartCommand): Promise<void> {
     ownFile,
   );
   if (state.site) report.site = state.site;
+  await flushOutput();
   sendEvent({ type: 'finished', report });
   if (command.keep) {
     // A kept snapshot must be complete on disk: close PGlite and the socket server properly.
@@ -85,7 +94,7 @@ async function main(command: StartCommand): Promise<void> {
     }
   } else if (command.engine === 'pglite') {
     // PGlite's WebAssembly teardown makes a normal exit take seconds. Nothing is left to flush (the
-    // report is sent, stdio pipes are synchronous) and the parent removes the snapshot: end at once.
+    // output is, the report is sent) and the parent removes the snapshot: end at once.
     process.kill(process.pid, 'SIGKILL');
   }
   exit(0);

@@ -5,8 +5,10 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { format } from 'node:util';
+import { getHeapStatistics } from 'node:v8';
 import { REHEARSAL_SINK, type ProgressEvent, type RehearsalSink } from '../../../../runtime/src/progress-events';
 import { redactSource, type LockStats, type PgCloneMethod, type SiteReport, type StartCommand } from '../protocol';
+import { cutLine } from '../child-output';
 import { bundleScript } from './bundle';
 import { sendEvent } from './channel';
 import { armKillSwitch } from './kill-switch';
@@ -66,7 +68,9 @@ function outOfBandFailures(): { promise: Promise<never>; fail(error: unknown): v
 
 export async function rehearse(command: StartCommand, state: RunState, control: Control): Promise<void> {
   const roots = { workspace: command.workspace, evolveRoot: command.evolveRoot };
-  sendEvent({ type: 'started', pid: process.pid, node: process.version, script: command.script });
+  // The heap limit names the cause should the script run out of memory (V8 only says it did).
+  const heapLimitMb = Math.round(getHeapStatistics().heap_size_limit / 1024 / 1024);
+  sendEvent({ type: 'started', pid: process.pid, node: process.version, script: command.script, heapLimitMb });
   if (command.siteLoad && command.engine === 'pglite') {
     throw new SetupError('--site-load needs SQLite or PostgreSQL: PGlite serves a single connection, so a site cannot run beside the script.');
   }
@@ -157,7 +161,7 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
     databaseUrl,
     script: command.script,
     signal: control.signal,
-    log: (...args) => sendEvent({ type: 'log', stream: 'script', line: format(...args) }),
+    log: (...args) => sendEvent({ type: 'log', stream: 'script', line: cutLine(format(...args)) }),
     openDb: async () => {
       if (pgliteDb) return pgliteDb;
       if (postgres) return postgres.openPool();
