@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { RehearsalStatus, StartCommand } from '../protocol';
 import { readCommands, sendEvent } from './channel';
+import { withCleanupFailures } from './cleanup-failures';
 import { dropScratchDatabase } from './drop-scratch';
 import { buildReport } from './report';
 import { rehearse, type RunState } from './rehearse';
@@ -18,15 +19,17 @@ const abort = new AbortController();
 let stopReason: RehearsalStatus | null = null;
 const state: RunState = { tracer: null, snapshot: null, locks: null, before: new Map(), after: null, openAtExit: 0, scriptStartedAt: null, site: null, cleanup: [], finalize: [] };
 
-/** Drops the postgres scratch database (once), whatever ended the run. */
-async function finalize(): Promise<void> {
+/** Drops the postgres scratch database (once), whatever ended the run; returns what failed. */
+async function finalize(): Promise<unknown[]> {
+  const failures: unknown[] = [];
   for (const step of state.finalize.splice(0)) {
     try {
       await step();
     } catch (error) {
-      sendEvent({ type: 'log', stream: 'stderr', line: `evolve: cleaning up the snapshot failed: ${(error as Error).message}` });
+      failures.push(error);
     }
   }
+  return failures;
 }
 
 /** The parent is gone: nobody reads the report, so stop now and leave nothing behind. */
@@ -61,7 +64,8 @@ async function main(command: StartCommand): Promise<void> {
   if (state.tracer?.fenceViolation) [status, error] = ['failed', state.tracer.fenceViolation];
   const durationMs = state.scriptStartedAt === null ? 0 : performance.now() - state.scriptStartedAt;
   // Before the report: when the parent hears `finished`, the scratch database is already gone.
-  await finalize();
+  const leftovers = await finalize();
+  if (leftovers.length) [status, error] = ['failed', withCleanupFailures(error, leftovers)];
   const report = buildReport(
     {
       status,

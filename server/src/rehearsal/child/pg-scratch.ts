@@ -2,6 +2,7 @@
 // time), the maintenance connection they are created and dropped from, and the sweep that drops
 // those left by runs that crashed.
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type * as Pg from 'pg';
 import { redactSource } from '../protocol';
 import { internalPgClients } from './trace-pg';
@@ -66,11 +67,84 @@ export async function dropScratch(admin: PgClient, name: string): Promise<void> 
   await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
 }
 
+/** A scratch database the run could not drop: the report says which, and what to do about it. */
+export class ScratchLeftError extends Error {
+  override name = 'RehearsalSetupError';
+  constructor(
+    readonly server: string,
+    readonly database: string,
+    /** The server does not answer at all (it stopped or restarts), rather than refusing the drop. */
+    readonly serverGone: boolean,
+    cause: Error,
+  ) {
+    super(
+      `The scratch database ${database} could not be dropped (${serverGone ? `PostgreSQL at ${server} does not answer: ` : ''}${cause.message}): ` +
+        `the next rehearsal on that server drops it, or drop it yourself: DROP DATABASE ${quoteIdent(database)};`,
+    );
+  }
+}
+
+/** Errors that mean the connection or the server is gone, not that a statement failed. */
+function connectionLost(error: unknown): boolean {
+  const { code, message } = error as { code?: string; message?: string };
+  return ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03'].includes(code ?? '') || /Connection terminated|not queryable/i.test(message ?? '');
+}
+
+/**
+ * Drops the scratch database on `admin`, else (that connection died with the server, say) on a new
+ * one. Throws ScratchLeftError when it stays: the server is down, or refuses.
+ */
+export async function dropScratchOrExplain(pg: PgModule, admin: PgClient, serverUrl: string, name: string): Promise<void> {
+  try {
+    return await dropScratch(admin, name);
+  } catch (error) {
+    if (!connectionLost(error)) throw new ScratchLeftError(hostOf(serverUrl), name, false, error as Error);
+  }
+  let fresh: PgClient | null = null;
+  try {
+    fresh = await connectMaintenance(pg, serverUrl);
+    await dropScratch(fresh, name);
+  } catch (error) {
+    throw new ScratchLeftError(hostOf(serverUrl), name, connectionLost(error), error as Error);
+  } finally {
+    await fresh?.end().catch(() => undefined);
+  }
+}
+
+function hostOf(url: string): string {
+  const { hostname, port } = new URL(url);
+  return `${hostname}:${port || 5432}`;
+}
+
 export async function markKept(admin: PgClient, name: string): Promise<void> {
   await admin.query(`COMMENT ON DATABASE ${quoteIdent(name)} IS '${KEPT_COMMENT}'`);
 }
 
-/** Drops scratch databases of crashed runs: old enough, not kept, nobody connected. Returns their names. */
+const OWNER_COMMENT = /^evolve rehearsal: pid (\d+) on (.*)$/;
+
+/** Names the process that owns the scratch database, so a sweep can drop it as soon as that process is gone. */
+export async function markOwner(admin: PgClient, name: string): Promise<void> {
+  const note = `evolve rehearsal: pid ${process.pid} on ${hostname()}`;
+  await admin.query(`COMMENT ON DATABASE ${quoteIdent(name)} IS '${note.replace(/'/g, "''")}'`);
+}
+
+/** Whether the note names an owner process on this machine that has ended. */
+function ownerGone(note: string | null): boolean {
+  const match = note === null ? null : OWNER_COMMENT.exec(note);
+  if (!match || match[2] !== hostname()) return false;
+  try {
+    process.kill(Number(match[1]), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Drops scratch databases of crashed runs: not kept, nobody connected, and old enough or owned by a
+ * process of this machine that has ended (a run that could not drop its own: the server was down).
+ * Returns their names.
+ */
 export async function sweepScratchDatabases(admin: PgClient, now = Date.now()): Promise<string[]> {
   const { rows } = await admin.query<{ name: string; note: string | null; connections: number }>(
     `SELECT d.datname AS name, shobj_description(d.oid, 'pg_database') AS note,
@@ -80,7 +154,7 @@ export async function sweepScratchDatabases(admin: PgClient, now = Date.now()): 
   const dropped: string[] = [];
   for (const row of rows) {
     const created = createdAt(row.name);
-    if (created === null || row.note === KEPT_COMMENT || row.connections > 0 || now - created < SWEEP_AGE_MS) continue;
+    if (created === null || row.note === KEPT_COMMENT || row.connections > 0 || (now - created < SWEEP_AGE_MS && !ownerGone(row.note))) continue;
     try {
       await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(row.name)}`);
       dropped.push(row.name);

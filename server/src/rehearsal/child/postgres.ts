@@ -7,7 +7,7 @@ import { redactSource } from '../protocol';
 import { requireFromRoots, type ModuleRoots } from './modules';
 import { cloneDatabase } from './pg-clone';
 import { LockSampler } from './pg-locks';
-import { connectInternal, connectMaintenance, databaseOf, dropScratch, markKept, scratchName, sweepScratchDatabases, withDatabase, type PgModule } from './pg-scratch';
+import { connectInternal, connectMaintenance, databaseOf, dropScratch, dropScratchOrExplain, markKept, markOwner, scratchName, sweepScratchDatabases, withDatabase, type PgModule } from './pg-scratch';
 import { countPgliteTables } from './snapshot';
 import type { PgFenceTarget } from './trace-pg';
 
@@ -43,7 +43,7 @@ export async function snapshotPostgres(command: StartCommand, roots: ModuleRoots
   finalize.push(async () => {
     try {
       if (command.keep && made) await markKept(admin, name);
-      else await dropScratch(admin, name);
+      else await dropScratchOrExplain(pg, admin, server, name);
     } finally {
       await admin.end().catch(() => undefined);
     }
@@ -51,6 +51,7 @@ export async function snapshotPostgres(command: StartCommand, roots: ModuleRoots
   await sweepScratchDatabases(admin);
   const method = await cloneDatabase({ pg, admin, sourceUrl: command.source, scratchUrl: url, sameServer: sameServer(command.source, server), signal }, () => dropScratch(admin, name));
   made = true;
+  await markOwner(admin, name);
   const ms = performance.now() - started;
   const { rows } = await admin.query<{ bytes: string }>('SELECT pg_database_size($1)::text AS bytes', [name]);
   // Evolve's own connection to the scratch database: counts rows and samples locks. While it is
