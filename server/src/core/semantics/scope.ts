@@ -30,9 +30,28 @@ function isScope(node: ts.Node): boolean {
   );
 }
 
+/** Whether JavaScript merges a second declaration of the name with this one: `var`s and functions. */
+function redeclarable(decl: Declaration): boolean {
+  let n: ts.Node = decl;
+  while (ts.isBindingElement(n) || ts.isObjectBindingPattern(n) || ts.isArrayBindingPattern(n)) n = n.parent;
+  if (ts.isFunctionDeclaration(n)) return true;
+  return ts.isVariableDeclaration(n) && ts.isVariableDeclarationList(n.parent) && (n.parent.flags & ts.NodeFlags.BlockScoped) === 0;
+}
+
+/**
+ * Declares a name in a scope's table. A second declaration of a name in one scope is an early error
+ * unless both are `var`s or functions (merged, the last function winning): in a file with that error
+ * (often garbage pasted after valid code) the first declaration keeps the meaning the code had.
+ */
+function bind(table: Map<string, Declaration>, name: string, decl: Declaration): void {
+  const first = table.get(name);
+  if (first && !(redeclarable(first) && redeclarable(decl))) return;
+  table.set(name, decl);
+}
+
 function addBindingNames(name: ts.BindingName, decl: Declaration, table: Map<string, Declaration>): void {
   if (ts.isIdentifier(name)) {
-    table.set(name.text, decl);
+    bind(table, name.text, decl);
     return;
   }
   for (const el of name.elements) {
@@ -42,23 +61,20 @@ function addBindingNames(name: ts.BindingName, decl: Declaration, table: Map<str
 }
 
 function addVariableList(list: ts.VariableDeclarationList, table: Map<string, Declaration>): void {
-  for (const d of list.declarations) {
-    if (ts.isIdentifier(d.name)) table.set(d.name.text, d);
-    else addBindingNames(d.name, d, table);
-  }
+  for (const d of list.declarations) addBindingNames(d.name, d, table);
 }
 
 function collectStatement(stmt: ts.Statement, table: Map<string, Declaration>): void {
   if (ts.isVariableStatement(stmt)) addVariableList(stmt.declarationList, table);
-  else if (ts.isFunctionDeclaration(stmt) && stmt.name) table.set(stmt.name.text, stmt);
-  else if (ts.isClassDeclaration(stmt) && stmt.name) table.set(stmt.name.text, stmt);
+  else if (ts.isFunctionDeclaration(stmt) && stmt.name) bind(table, stmt.name.text, stmt);
+  else if (ts.isClassDeclaration(stmt) && stmt.name) bind(table, stmt.name.text, stmt);
   else if (ts.isImportDeclaration(stmt) && stmt.importClause) {
     const clause = stmt.importClause;
-    if (clause.name) table.set(clause.name.text, clause);
+    if (clause.name) bind(table, clause.name.text, clause);
     const bindings = clause.namedBindings;
-    if (bindings && ts.isNamespaceImport(bindings)) table.set(bindings.name.text, bindings);
-    else if (bindings) for (const s of bindings.elements) table.set(s.name.text, s);
-  } else if (ts.isImportEqualsDeclaration(stmt)) table.set(stmt.name.text, stmt);
+    if (bindings && ts.isNamespaceImport(bindings)) bind(table, bindings.name.text, bindings);
+    else if (bindings) for (const s of bindings.elements) bind(table, s.name.text, s);
+  } else if (ts.isImportEqualsDeclaration(stmt)) bind(table, stmt.name.text, stmt);
   else if (ts.isExportAssignment(stmt)) {
     /* no names */
   }
