@@ -107,6 +107,20 @@ test('two runs at once, each cancelled on its own: evolve.cancelRehearsal, $/can
   assert.equal(await client.stop(), 0);
 });
 
+test('siteLoad: a simulated site runs beside the script, its samples are relayed and the report has its figures', async (t) => {
+  const ws = rehearseWorkspace(t);
+  const { client, rehearsals } = await startServer(t, ws.dir);
+  const uri = uriOf(ws.batched);
+  const report = (await client.connection.sendRequest('workspace/executeCommand', rehearseRequest({ uri, snapshot: 'nightly', siteLoad: 20, maxSiteP99Ms: 60_000 }))) as RehearsalReport;
+  assert.equal(report.status, 'ok', JSON.stringify(report.error));
+  assert.equal(report.site?.rate, 20);
+  assert.equal(report.site?.maxP99Ms, 60_000);
+  assert.deepEqual(report.site?.tables, ['users'], 'the tables the script touches');
+  assert.ok((report.site?.baseline.requests ?? 0) > 0, 'a baseline window before the script');
+  assert.ok(rehearsals.events.some((e) => e.event.type === 'site-sample'), 'chart samples reach the client');
+  assert.equal(await client.stop(), 0);
+});
+
 test('shutdown cancels a running rehearsal and waits until it has cleaned up', async (t) => {
   const ws = rehearseWorkspace(t);
   const { client, rehearsals } = await startServer(t, ws.dir);
@@ -139,6 +153,9 @@ test('bad arguments and snapshots are InvalidParams errors that say what to do; 
   await fails([{ uri, snapshot: 'nightly', resumeCheck: 0 }], /"resumeCheck" must be a whole number of kills, 1 or more, got 0/);
   await fails([{ uri, snapshot: 'nightly', seed: 3 }], /"seed" applies to "resumeCheck" only/);
   await fails([{ uri, snapshot: 'nightly', engine: 'mysql' }], /"engine" must be "sqlite", "pglite" or "postgres"/);
+  await fails([{ uri, snapshot: 'nightly', maxSiteP99Ms: 50 }], /"maxSiteP99Ms" applies to "siteLoad" only/);
+  await fails([{ uri, snapshot: 'nightly', siteLoad: 10, resumeCheck: 2 }], /"siteLoad" and "resumeCheck" do not go together/);
+  await fails([{ uri, snapshot: 'nightly', siteLoad: -1 }], /"siteLoad" must be a positive number of requests per second/);
   await assert.rejects(client.connection.sendRequest('workspace/executeCommand', { command: 'evolve.cancelRehearsal', arguments: [] }), /needs one argument, \{ "runId"/);
   assert.deepEqual(rehearsals.events, [], 'nothing started');
 

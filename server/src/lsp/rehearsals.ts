@@ -165,10 +165,11 @@ export class Rehearsals {
     if (entry.problems.length > 0) {
       throw new RehearsalConfigError(`${new ConfigError(entry.file ?? 'evolve.config.json', entry.problems).message}\nFix evolve.config.json, then rehearse again.`);
     }
-    if (args.siteLoad !== undefined || args.maxSiteP99Ms !== undefined) {
-      throw new RehearsalConfigError('siteLoad and maxSiteP99Ms are not supported by this version of the rehearsal engine: leave them out.');
-    }
     if (args.seed !== undefined && args.resumeCheck === undefined) throw new RehearsalConfigError('"seed" applies to "resumeCheck" only.');
+    if (args.maxSiteP99Ms !== undefined && args.siteLoad === undefined) throw new RehearsalConfigError('"maxSiteP99Ms" applies to "siteLoad" only.');
+    if (args.siteLoad !== undefined && args.resumeCheck !== undefined) {
+      throw new RehearsalConfigError('"siteLoad" and "resumeCheck" do not go together: rehearse once with each.');
+    }
     return {
       script: args.path,
       workspace: configs.rootOf(args.path),
@@ -179,6 +180,8 @@ export class Rehearsals {
       timeoutMs: args.timeoutMs,
       maxTransactionMs: args.maxTransactionMs,
       nodePath: this.host.nodePath() || undefined,
+      siteLoad: args.siteLoad,
+      maxSiteP99Ms: args.maxSiteP99Ms,
     };
   }
 
