@@ -243,3 +243,16 @@ test('a page shown again draws its saved view at once, before the extension answ
   await noProblems(again);
   await again.page.close();
 });
+
+test('a run a window reload interrupted: said so, with nothing to cancel', { skip }, async () => {
+  const recorded = loadFixture('batched');
+  const panel = await openPanel(browser);
+  await panel.waitForPosted('ready');
+  const note = 'The window was reloaded while this run was going: its events stopped here, and its report was not received.';
+  await panel.send(stateMessage(recorded, 20, { note }));
+  await waitText(panel, '#status', /^Interrupted$/);
+  assert.equal(await panel.page.textContent('#run-note'), note);
+  assert.equal(await panel.page.isVisible('#cancel'), false);
+  await noProblems(panel);
+  await panel.page.close();
+});

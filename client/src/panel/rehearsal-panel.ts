@@ -107,6 +107,8 @@ export class RehearsalPanels implements vscode.Disposable {
   private readonly store: ReportStore;
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly log: (message: string) => void;
+  /** Runs whose events came without open(run): said once each in the log, then ignored. */
+  private readonly unknownRuns = new Set<string>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -136,14 +138,14 @@ export class RehearsalPanels implements vscode.Disposable {
 
   onEvent(params: RehearsalEventParams): void {
     const record = this.running.get(params.runId);
-    if (!record) return this.log(`Rehearsal panel: an event for run ${params.runId}, which was never opened (call open(run) first).`);
+    if (!record) return this.unknownRun(params.runId);
     record.view = reduceEvent(record.view, params);
     this.panels.get(params.runId)?.queueEvent(params);
   }
 
   onFinished(params: RehearsalFinishedParams): void {
     const record = this.running.get(params.runId);
-    if (!record) return this.log(`Rehearsal panel: a report for run ${params.runId}, which was never opened.`);
+    if (!record) return this.unknownRun(params.runId);
     this.running.delete(params.runId);
     record.view = reduceReport(record.view, params.report);
     void this.store.add({ run: record.run, report: params.report, view: record.view, finishedAt: Date.now() });
@@ -174,6 +176,12 @@ export class RehearsalPanels implements vscode.Disposable {
     for (const subscription of this.subscriptions) subscription.dispose();
   }
 
+  private unknownRun(runId: string): void {
+    if (this.unknownRuns.has(runId)) return;
+    this.unknownRuns.add(runId);
+    this.log(`Rehearsal panel: events for run ${runId}, which no panel was opened for (call open(run) before the run starts); ignored.`);
+  }
+
   private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
     return { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [this.resourceRoot()] };
   }
@@ -193,7 +201,12 @@ export class RehearsalPanels implements vscode.Disposable {
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.resourceRoot(), 'panel.css')).toString(),
       title: titleOf(record.run),
     });
-    const panel = new RehearsalPanel(webviewPanel, record, (p, message) => void this.handle(p, message), this.log);
+    const panel = new RehearsalPanel(
+      webviewPanel,
+      record,
+      (p, message) => void this.handle(p, message).catch((error: unknown) => this.log(`Rehearsal panel: ${message.type} failed: ${error instanceof Error ? error.message : String(error)}`)),
+      this.log,
+    );
     this.panels.set(record.run.runId, panel);
     webviewPanel.onDidDispose(() => {
       if (this.panels.get(record.run.runId) === panel) this.panels.delete(record.run.runId);

@@ -91,12 +91,13 @@ function render(state: ViewState): void {
   byId('title').textContent = `Rehearsal of ${run.scriptLabel}`;
   byId('script-label').textContent = run.scriptLabel;
   byId('snapshot-label').textContent = `snapshot: ${run.snapshotLabel}`;
-  setText(byId('status'), statusWords(view, state.cancelling));
+  setText(byId('status'), state.note && !view.report ? 'Interrupted' : statusWords(view, state.cancelling));
   byId('run-note').textContent = state.note;
   renderProgress(view);
 
   const cancel = byId<HTMLButtonElement>('cancel');
-  byId('run-actions').hidden = report !== null;
+  // A note means the run is not going any more (e.g. a window reload ended it): nothing to cancel.
+  byId('run-actions').hidden = report !== null || Boolean(state.note);
   cancel.disabled = state.cancelling;
   cancel.textContent = state.cancelling ? 'Cancelling…' : 'Cancel';
 
