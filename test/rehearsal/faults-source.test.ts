@@ -148,8 +148,8 @@ test('PGlite data directory in use by another PGlite, or damaged: a clear outcom
   const ws = workspace(t);
   await seedPglite(ws);
   ws.write('count.ts', PG_COUNT);
-  // In use: this process has it open (PGlite writes no lock another process would honour). The copy
-  // is what a crash would leave, and PGlite recovers it like after a crash.
+  // In use: this process has it open. The copy leaves out its lock file (postmaster.pid): it is what a
+  // crash would leave, and PGlite recovers it as after a crash.
   const open = await PGlite.create(join(ws.dir, 'pgdata'));
   const before = checksum(join(ws.dir, 'pgdata'));
   const rehearsal = rehearse(ws, { script: 'count.ts', snapshot: 'pgdata' });
