@@ -2,10 +2,14 @@
 // server and the panel receive, the report, the CLI's output and error output. A real PostgreSQL
 // rehearsal whose URL carries a password, and a script that fails every way that could leak it.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import test from 'node:test';
 import { redactCredentials, redactJson } from '../../server/src/rehearsal/redact';
 import { runRehearseCommand } from '../../server/src/rehearsal/cli-rehearse';
+import type { RehearsalReport } from '../../server/src/rehearsal/protocol';
+import { rehearseWorkspace, startServer, uriOf } from '../lsp/rehearse-fixture';
 import { rehearse, workspace } from '../rehearsal/helpers';
 import { serverDown, sourceDatabase } from '../rehearsal/pg-helpers';
 
@@ -68,4 +72,29 @@ test(`a failing PostgreSQL rehearsal: "${PASSWORD}" is in no event, report, CLI 
     assert.ok(!out.includes(PASSWORD), `CLI output (${format.join(' ') || 'text'}):\n${out}`);
     assert.ok(!err.includes(PASSWORD), `CLI error output (${format.join(' ') || 'text'}):\n${err}`);
   }
+});
+
+test(`over the language server: "${PASSWORD}" is in no rehearsal event, finished notification or result the panel receives`, async (t) => {
+  const down = await serverDown();
+  if (down) return void t.skip(down);
+  const source = await sourceDatabase(t);
+  const ws = rehearseWorkspace(t);
+  const script = join(ws.dir, 'scripts/leaky.js');
+  writeFileSync(script, LEAKY);
+  const { client, rehearsals } = await startServer(t, ws.dir);
+  const serverLog: string[] = [];
+  client.connection.onNotification('window/logMessage', (p: { message: string }) => serverLog.push(p.message));
+  const url = `postgres://postgres:${PASSWORD}@127.0.0.1:5432/${source}`;
+  const report = (await client.connection.sendRequest('workspace/executeCommand', {
+    command: 'evolve.rehearse',
+    arguments: [{ uri: uriOf(script), snapshot: url, engine: 'postgres' }],
+  })) as RehearsalReport;
+  assert.equal(report.status, 'failed');
+  assert.ok(rehearsals.events.some((e) => e.event.type === 'log' && /DATABASE_URL is postgres:\/\/postgres:\*\*\*@/.test(e.event.line)));
+  assert.equal(rehearsals.finished.length, 1);
+  for (const [what, value] of [['result', report], ['events', rehearsals.events], ['finished', rehearsals.finished], ['server log', serverLog]] as const) {
+    assert.ok(!JSON.stringify(value).includes(PASSWORD), what);
+  }
+  assert.equal(await client.stop(), 0);
+  assert.ok(!client.serverStderr.includes(PASSWORD), 'server stderr');
 });
