@@ -60,9 +60,12 @@ function receive(message: ExtensionToWebview): void {
         cancelling: same ? current!.cancelling : false,
         note: note ?? '',
       };
-      // A new state is drawn from scratch (the log too: lines may have been dropped meanwhile).
-      log.renderedTotal = -1;
-      log.renderedFinished = false;
+      // Another run is drawn from scratch. The same run's state (sent instead of a burst of events)
+      // is the same fold the page drew from, so its log only gains lines: the reader keeps their place.
+      if (!same) {
+        log.renderedTotal = -1;
+        log.renderedFinished = false;
+      }
       renderedReport = renderedComparison = null;
       break;
     }
