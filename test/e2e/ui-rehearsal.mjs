@@ -2,19 +2,10 @@
 // by Debian Chromium as a person would: the code lens, the command palette, the snapshot picker, the
 // panel reaching 100% with its report, then a second (slow) run cancelled from the panel. The panel
 // screenshots go to docs/images/ for the README.
-import { chromium } from 'playwright-core';
+import { checker, launchChromium, openFile } from './ui-harness.mjs';
 
 const FAST = 'backfill-display-names.ts';
 const SLOW = 'backfill-display-names-slowly.ts';
-
-/** Opens a workspace file through Quick Open and waits until the editor shows `expected`. */
-async function openScript(page, name, expected) {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 60000 });
-  await page.keyboard.press('Enter');
-  await page.locator('.monaco-editor .view-lines', { hasText: expected }).waitFor({ timeout: 60000 });
-}
 
 /** Runs a command from the palette by its title (clicking the row: Enter can hit a stale focused row). */
 async function runCommand(page, title) {
@@ -37,29 +28,14 @@ async function rehearseFromPalette(page) {
 const panel = (page) => page.frameLocator('iframe.webview').frameLocator('#active-frame');
 
 export async function runRehearsalUiChecks({ url, shotsDir, failureDir, chromiumPath = '/usr/bin/chromium', log = console.log }) {
-  const results = [];
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium(chromiumPath);
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const check = async (name, fn) => {
-    try {
-      await fn();
-      results.push({ name, ok: true });
-      log(`  ✔ ${name}`);
-    } catch (err) {
-      results.push({ name, ok: false, error: err.message });
-      log(`  ✖ ${name}: ${err.message.split('\n')[0]}`);
-      await page.screenshot({ path: `${failureDir}/ui-rehearsal-failure-${results.length}.png` }).catch(() => undefined);
-    }
-  };
+  const { results, check } = checker(page, { failureDir, failurePrefix: 'ui-rehearsal-failure', log });
   try {
     await page.goto(url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
     await check('shows "▶ Rehearse against snapshot" above the script\'s entry point', async () => {
-      await openScript(page, FAST, 'export default async function backfillDisplayNames');
+      await openFile(page, FAST, 'export default async function backfillDisplayNames');
       await page.locator('.monaco-editor .codelens-decoration', { hasText: 'Rehearse against snapshot' }).first().waitFor({ timeout: 60000 });
     });
     await check('rehearses from the palette on the picked snapshot: the panel reaches 100% and shows the report', async () => {
@@ -72,7 +48,7 @@ export async function runRehearsalUiChecks({ url, shotsDir, failureDir, chromium
     });
     await check('cancels a second, slow run from its panel: it stops cleanly after the batch in flight', async () => {
       await runCommand(page, 'View: Close All Editors');
-      await openScript(page, SLOW, 'export default async function backfillDisplayNames');
+      await openFile(page, SLOW, 'export default async function backfillDisplayNamesSlowly');
       await rehearseFromPalette(page);
       // Mirrored outside the panel too: the cancellable notification and the status bar.
       await page.locator('.notification-toast', { hasText: `Evolve: rehearsing scripts/${SLOW}` }).first().waitFor({ timeout: 60000 });

@@ -1,9 +1,9 @@
 // UI pass on a normal code-server workbench (not the smoke-test mode, which hides parts of the UI),
 // driven by Debian Chromium through playwright-core: squiggle, Problems panel, status bar and
 // quick-fix menus, with screenshots for the README in docs/images/.
-import { chromium } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checker, launchChromium, openFile } from './ui-harness.mjs';
 
 /** The file the SQL highlighting screenshot shows: each kind of SQL the grammars colour. */
 const SQL_HIGHLIGHTING_SAMPLE = `// SQL inside tagged templates, knex.raw and Prisma's $queryRaw, and an evolve-disable comment
@@ -27,15 +27,6 @@ for (const region of (await pool.query('SELECT id FROM regions')).rows) {
   await pool.query(sql\`UPDATE regions SET archived_through = now() WHERE id = \${region.id}\`);
 }
 `;
-
-/** Opens a workspace file through Quick Open and waits until the editor shows `expected`. */
-async function openFile(page, name, expected) {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 60000 });
-  await page.keyboard.press('Enter');
-  await page.locator('.monaco-editor .view-lines', { hasText: expected }).waitFor({ timeout: 60000 });
-}
 
 /**
  * Puts the cursor at line:column through Quick Open (no mouse: hovers can cover the text) and runs
@@ -75,24 +66,9 @@ async function quickFixMenuWith(page, line, column, title) {
 
 /** Runs the checks against a workbench URL; returns per-check results (each is a pass or a failure). */
 export async function runUiChecks({ url, shotsDir, failureDir, chromiumPath = '/usr/bin/chromium', log = console.log }) {
-  const results = [];
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium(chromiumPath);
   const page = await browser.newPage({ viewport: { width: 1280, height: 880 } });
-  const check = async (name, fn) => {
-    try {
-      await fn();
-      results.push({ name, ok: true });
-      log(`  ✔ ${name}`);
-    } catch (err) {
-      results.push({ name, ok: false, error: err.message });
-      log(`  ✖ ${name}: ${err.message.split('\n')[0]}`);
-      await page.screenshot({ path: `${failureDir}/ui-failure-${results.length}.png` }).catch(() => undefined);
-    }
-  };
+  const { results, check } = checker(page, { failureDir, failurePrefix: 'ui-failure', log });
   try {
     await page.goto(url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });

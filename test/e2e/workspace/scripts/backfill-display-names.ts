@@ -1,5 +1,5 @@
-// Fills users.display_name ("Ada L.") in keyset batches of 100: each batch is its own short
-// transaction, with a pause between batches to leave room for the site's own traffic.
+// Fills users.display_name ("Ada L.") in keyset batches: each batch is its own short transaction,
+// with a pause between batches to leave room for the site's own traffic.
 import type Database from 'better-sqlite3';
 import { eachBatch, betterSqlite3Adapter } from 'evolve-runtime';
 
@@ -9,17 +9,26 @@ interface User {
   last_name: string;
 }
 
-export default async function backfillDisplayNames({ db, signal }: { db: Database.Database; signal: AbortSignal }): Promise<void> {
+export interface Pace {
+  name: string;
+  size: number;
+  pauseMs: number;
+}
+
+export default async function backfillDisplayNames(
+  { db, signal }: { db: Database.Database; signal: AbortSignal },
+  pace: Pace = { name: 'backfill-display-names', size: 100, pauseMs: 150 },
+): Promise<void> {
   const page = db.prepare('SELECT id, first_name, last_name FROM users WHERE id > ? AND display_name IS NULL ORDER BY id LIMIT ?');
   const left = db.prepare('SELECT count(*) FROM users WHERE id > ? AND display_name IS NULL').pluck();
   const update = db.prepare('UPDATE users SET display_name = ? WHERE id = ?');
   await eachBatch(
     {
       adapter: betterSqlite3Adapter(db),
-      name: 'backfill-display-names',
-      size: 100,
+      name: pace.name,
+      size: pace.size,
       signal,
-      throttle: { pauseMs: 150 },
+      throttle: { pauseMs: pace.pauseMs },
       fetch: (after: number | undefined, size: number) => page.all(after ?? 0, size) as User[],
       key: (user) => user.id,
       count: (after) => Number(left.get(after ?? 0)),
