@@ -109,7 +109,10 @@ class Site {
     const now = performance.now();
     const meanGapMs = 1000 / this.command.options.rate;
     while (!this.stopping && this.nextDue <= now) {
-      this.queue.push({ dueAt: this.nextDue, request: this.nextRequest() });
+      // Timed from now, not from the ideal arrival: on a loaded machine the site's own timer can
+      // fire late, and that lateness is the site's, not the database's. Queueing for a
+      // connection from here on counts.
+      this.queue.push({ dueAt: now, request: this.nextRequest() });
       this.nextDue += -Math.log(1 - this.random()) * meanGapMs;
     }
     this.dispatch();

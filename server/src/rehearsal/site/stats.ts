@@ -1,11 +1,11 @@
-// The site's measurements: every request's latency (from the moment it was due, so a request that
-// queued behind a blocked connection counts its queueing too: what a user would feel), failures
+// The site's measurements: every request's latency (from the moment it was issued, so a request
+// that queued behind a blocked connection counts its queueing too: what a user would feel), failures
 // by cause, and the longest a write spent in the database. Split into the baseline window (before
 // the script started) and the run window; sampled every interval for the panel's chart.
 import type { SiteFailureCause, SiteSample, SiteWindowStats } from '../protocol';
 
 export interface Outcome {
-  /** When the request was due, when it reached a connection and when it ended (performance.now()). */
+  /** When the request was issued (queued for a connection), when it reached one and when it ended (performance.now()). */
   dueAt: number;
   startedAt: number;
   endedAt: number;
