@@ -83,7 +83,9 @@ test(`over the language server: "${PASSWORD}" is in no rehearsal event, finished
   writeFileSync(script, LEAKY);
   const { client, rehearsals } = await startServer(t, ws.dir);
   const serverLog: string[] = [];
-  client.connection.onNotification('window/logMessage', (p: { message: string }) => serverLog.push(p.message));
+  client.connection.onNotification('window/logMessage', (p: { message: string }) => {
+    serverLog.push(p.message);
+  });
   const url = `postgres://postgres:${PASSWORD}@127.0.0.1:5432/${source}`;
   const report = (await client.connection.sendRequest('workspace/executeCommand', {
     command: 'evolve.rehearse',
