@@ -17,6 +17,42 @@ local function evolve_diagnostics(buf)
   return vim.tbl_filter(function(d) return d.source == 'evolve' and d.code == 'unbatched-loop' end, vim.diagnostic.get(buf))
 end
 
+-- The "Rehearse against snapshot" code lens and its command, run as Neovim runs a lens: workspace/executeCommand
+-- without a token, so the server creates the work-done progress; its notifications come on the way.
+local function rehearse(client_id)
+  local buf = vim.fn.bufadd(workspace .. '/scripts/backfill-display-names.ts')
+  vim.fn.bufload(buf)
+  vim.api.nvim_buf_set_option(buf, 'filetype', 'typescript')
+  vim.lsp.buf_attach_client(buf, client_id)
+  local lenses = {}
+  for _, r in pairs(vim.lsp.buf_request_sync(buf, 'textDocument/codeLens', { textDocument = { uri = vim.uri_from_bufnr(buf) } }, 20000) or {}) do
+    for _, lens in ipairs(r.result or {}) do table.insert(lenses, lens) end
+  end
+  local lens = lenses[1] or {}
+  local command = lens.command or {}
+  local entry = lens.range and vim.api.nvim_buf_get_lines(buf, lens.range.start.line, lens.range.start.line + 1, false)[1] or ''
+  check('a "Rehearse against snapshot" code lens above the default export', #lenses == 1 and command.title == '▶ Rehearse against snapshot'
+    and command.command == 'evolve.rehearse' and vim.startswith(entry, 'export default async function'), vim.inspect(lenses))
+
+  local kinds, events, finished = {}, 0, nil
+  local default_progress = vim.lsp.handlers['$/progress']
+  vim.lsp.handlers['$/progress'] = function(err, result, ctx, config)
+    local value = result and result.value or {}
+    if value.kind == 'begin' and vim.startswith(value.title or '', 'Rehearsing') then kinds[result.token] = {} end
+    if result and kinds[result.token] then table.insert(kinds[result.token], value.kind) end
+    return default_progress(err, result, ctx, config)
+  end
+  vim.lsp.handlers['evolve/rehearsalEvent'] = function() events = events + 1 end
+  vim.lsp.handlers['evolve/rehearsalFinished'] = function(_, result) finished = result end
+  local responses = vim.lsp.buf_request_sync(buf, 'workspace/executeCommand', { command = command.command, arguments = command.arguments }, 120000) or {}
+  local response = select(2, next(responses)) or {}
+  local report = response.result or {}
+  check('the lens rehearses the script on the config\'s snapshot: the report comes back', report.status == 'ok' and report.batches == 10, vim.inspect(response.err or report.error))
+  check('its events and the finished notification arrive', events > 0 and finished ~= nil and finished.report.status == 'ok', tostring(events))
+  local token, seen = next(kinds)
+  check('work-done progress: begin, reports, end', token ~= nil and seen[1] == 'begin' and seen[#seen] == 'end' and vim.tbl_contains(seen, 'report'), vim.inspect(kinds))
+end
+
 local function main()
   local bufnr = vim.api.nvim_get_current_buf()
   local client_id = vim.lsp.start_client({
@@ -69,6 +105,7 @@ local function main()
     check('the quick fix inserts the directive above the loop', false, 'no edit to apply')
   end
 
+  rehearse(client_id)
   vim.lsp.stop_client(client_id)
 end
 
