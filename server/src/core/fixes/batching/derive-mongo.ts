@@ -51,10 +51,11 @@ function mongoClientInScope(from: ts.Node): string | undefined {
   return undefined;
 }
 
-/** `db.collection('users').find(filter).toArray()` on the MongoDB driver. */
-export function deriveMongodb(read: ts.CallExpression): Derivation | undefined {
+/** `db.collection('users').find(filter).toArray()` on the MongoDB driver, or the `find(filter)` cursor itself. */
+export function deriveMongodb(read: ts.CallExpression, cursor = false): Derivation | undefined {
   const chain = callChain(read);
-  const names = chain.map((c) => nameOfCallee(c.expression) ?? '');
+  // A cursor loop reads the cursor as an array would: the same fetch, ending in toArray().
+  const names = [...chain.map((c) => nameOfCallee(c.expression) ?? ''), ...(cursor ? ['toArray'] : [])];
   if (names[0] !== 'collection' || names[1] !== 'find' || names[names.length - 1] !== 'toArray') return undefined;
   const collection = unwrap(chain[0].expression);
   if (!ts.isPropertyAccessExpression(collection) || !ts.isIdentifier(collection.expression)) return { reason: 'collection() is not called on a plain Db handle' };
@@ -98,10 +99,12 @@ function isMongooseModel(model: ts.Identifier): boolean {
   return !!decl && ts.isVariableDeclaration(decl) && !!decl.initializer && /\bmodel\s*[<(]/.test(decl.initializer.getText());
 }
 
-/** `User.find(filter)` (with `.lean()`, `.exec()`) on a Mongoose model. */
-export function deriveMongoose(read: ts.CallExpression): Derivation | undefined {
+/** `User.find(filter)` (with `.lean()`, `.exec()`) on a Mongoose model, or its `.cursor()`. */
+export function deriveMongoose(read: ts.CallExpression, cursor = false): Derivation | undefined {
   const chain = callChain(read);
   const names = chain.map((c) => nameOfCallee(c.expression) ?? '');
+  if (cursor && names[names.length - 1] !== 'cursor') return undefined;
+  if (cursor) names.pop();
   if (names[0] !== 'find') return undefined;
   const find = unwrap(chain[0].expression);
   if (!ts.isPropertyAccessExpression(find) || !ts.isIdentifier(find.expression) || !isMongooseModel(find.expression)) return undefined;

@@ -68,12 +68,10 @@ export function deriveSequelize(read: ts.CallExpression): Derivation | undefined
       const options = [...kept, `where: { ${condition} }`, `order: [[${k}, 'ASC']]`, 'limit: size', `transaction: ${tx}`].join(',\n    ');
       return `${isTs ? `(after: any, size: number, ${tx})` : `(after, size, ${tx})`} =>\n  ${model.text}.findAll({\n    ${options},\n  })`;
     },
-    bodyEdits: (body, tx) => {
+    bodyEdits: (body, tx, item) => {
       const edits: BodyEdit[] = [];
-      const loop = body.parent as ts.ForOfStatement;
-      const declared = ts.isVariableDeclarationList(loop.initializer) ? loop.initializer.declarations[0]?.name : undefined;
       const routes: [ts.Identifier, Record<string, number>, boolean][] = [[model, MODEL_OPTIONS, false]];
-      if (declared && ts.isIdentifier(declared)) routes.push([declared, INSTANCE_OPTIONS, true]);
+      if (item) routes.push([item, INSTANCE_OPTIONS, true]);
       for (const [handle, table, fieldsAllowed] of routes) {
         const found = routeHandleUses(body, handle, 'transaction', tx, (use) => {
           const access = use.parent;

@@ -32,7 +32,7 @@ export interface FetchPlan {
    * How the loop body's writes join the batch's transaction, where that is not by replacing the
    * handle (Sequelize's `{ transaction }` and MongoDB's `{ session }` options); or why they cannot.
    */
-  bodyEdits?(body: ts.Statement, tx: string): BodyEdit[] | { reason: string };
+  bodyEdits?(body: ts.Node, tx: string, item: ts.Identifier | undefined): BodyEdit[] | { reason: string };
 }
 
 /** A replacement in the source file's coordinates. */
@@ -145,10 +145,22 @@ function deriveBetterSqlite3(read: ts.CallExpression): Derivation | undefined {
   };
 }
 
+const SUPPORTED =
+  'the automatic rewrite covers the query shapes of docs/authoring.md for knex, Kysely, node-postgres, PGlite, better-sqlite3, Prisma, TypeORM, Sequelize, MongoDB and Mongoose, and this read is not one of them (slonik and Drizzle have no evolve-runtime adapter); rewrite this loop with eachBatch by hand (see docs/runtime.md)';
+
 /** How to fetch keyset pages of the rows `read` returns, or why Evolve cannot say. */
-export function deriveFetch(read: ts.Node): Derivation {
+export function deriveFetch(read: ts.Node, options: { cursor?: boolean } = {}): Derivation {
   const call = ts.isCallExpression(read) ? read : undefined;
   if (!call) return { reason: 'the rows do not come from a query call Evolve can rewrite' };
+  // `for await` over a cursor: only MongoDB's find() cursor and Mongoose's cursor() are re-read in pages.
+  if (options.cursor) {
+    return (
+      deriveMongodb(call, true) ??
+      deriveMongoose(call, true) ?? {
+        reason: 'the loop iterates a stream or cursor with for await; the automatic rewrite handles MongoDB find() and Mongoose cursor() cursors only, so rewrite this loop with eachBatch by hand',
+      }
+    );
+  }
   return (
     deriveKnex(call) ??
     derivePrisma(call) ??
@@ -158,8 +170,6 @@ export function deriveFetch(read: ts.Node): Derivation {
     deriveMongodb(call) ??
     deriveMongoose(call) ??
     deriveSequelize(call) ??
-    deriveTypeorm(call) ?? {
-      reason: 'the automatic rewrite supports knex, Prisma and better-sqlite3 queries; rewrite this loop with eachBatch by hand (see docs/runtime.md)',
-    }
+    deriveTypeorm(call) ?? { reason: SUPPORTED }
   );
 }

@@ -8,6 +8,7 @@ import { enclosingCallbackTransaction, type RunnerTransaction } from '../../sema
 import { ts } from '../../ts';
 import type { CodeFix, TextEdit } from '../../types';
 import { deriveFetch, type BodyEdit } from './derive';
+import { loopShape, type LoopShape } from './loop-shapes';
 import { importEdits } from './imports';
 
 export const REWRITE_TITLE = 'Process in keyset batches with a commit per batch (evolve-runtime eachBatch)';
@@ -22,6 +23,15 @@ function indentAt(sf: ts.SourceFile, pos: number): string {
 
 function reindent(text: string, by: string): string {
   return text.split('\n').map((l, i) => (i === 0 || !l.trim() ? l : by + l)).join('\n');
+}
+
+/** Lines after the first, `by` columns less indented (more when negative). */
+function shiftLines(text: string, by: number): string {
+  if (by === 0) return text;
+  return text
+    .split('\n')
+    .map((l, i) => (i === 0 ? l : by > 0 ? l.replace(new RegExp(`^[ \\t]{0,${by}}`), '') : ' '.repeat(-by) + l))
+    .join('\n');
 }
 
 function freshName(used: string, candidates: string[]): string {
@@ -45,8 +55,9 @@ interface RowsSource {
 const lineOfNode = (n: ts.Node) => n.getSourceFile().getLineAndCharacterOfPosition(n.getStart()).line + 1;
 
 /** The declaration statement `const rows = await read;` a loop iterates, when it can be removed with the loop. */
-function rowsDeclaration(loop: ts.ForOfStatement): RowsSource | { reason: string } {
-  let iter = unwrap(loop.expression);
+function rowsDeclaration(shape: LoopShape): RowsSource | { reason: string } {
+  let iter = unwrap(shape.iterated);
+  const own = (r: ts.Node) => r === iter || shape.ownReferences.includes(r);
   let viaRows = false;
   // `for (const r of result.rows)`: the declaration is `result`'s.
   if (ts.isPropertyAccessExpression(iter) && iter.name.text === 'rows' && ts.isIdentifier(iter.expression)) {
@@ -59,7 +70,7 @@ function rowsDeclaration(loop: ts.ForOfStatement): RowsSource | { reason: string
   if (decl && ts.isBindingElement(decl) && !viaRows && ts.isObjectBindingPattern(decl.parent) && decl.parent.elements.length === 1 && !decl.dotDotDotToken) {
     const property = decl.propertyName ? decl.propertyName.getText() : decl.name.getText();
     if (property === 'rows' && ts.isVariableDeclaration(decl.parent.parent)) {
-      const others = referencesTo(decl).filter((r) => r !== iter);
+      const others = referencesTo(decl).filter((r) => !own(r));
       if (others.length > 0) return { reason: `the rows are also used at line ${lineOfNode(others[0])}, outside the loop` };
       decl = decl.parent.parent;
       viaRows = true;
@@ -69,34 +80,35 @@ function rowsDeclaration(loop: ts.ForOfStatement): RowsSource | { reason: string
     return { reason: 'the rows are not read in a `const rows = await ...` declaration Evolve can move' };
   }
   const stmt = decl.parent.parent;
-  if (!ts.isVariableStatement(stmt) || (decl.parent as ts.VariableDeclarationList).declarations.length !== 1 || stmt.parent !== loop.parent) {
+  if (!ts.isVariableStatement(stmt) || (decl.parent as ts.VariableDeclarationList).declarations.length !== 1 || stmt.parent !== shape.statement.parent) {
     return { reason: 'the rows are read in another block than the loop' };
   }
-  const others = ts.isIdentifier(decl.name) ? referencesTo(decl as Declaration).filter((r) => r !== iter) : [];
+  const others = ts.isIdentifier(decl.name) ? referencesTo(decl as Declaration).filter((r) => !own(r)) : [];
   if (others.length > 0) return { reason: `the rows are also used at line ${lineOfNode(others[0])}, outside the loop` };
   const asserted = ts.isAsExpression(decl.initializer) ? decl.initializer.type.getText() : decl.type?.getText();
   return { read: unwrap(decl.initializer), remove: stmt, rowType: viaRows ? undefined : asserted, viaRows };
 }
 
 export function batchingRewrite(loop: Loop, runner: RunnerTransaction): RewriteResult {
-  if (!ts.isForOfStatement(loop.node)) return { reason: 'the automatic rewrite handles for...of loops; rewrite this loop with eachBatch by hand (see docs/runtime.md)' };
-  const node = loop.node;
+  const shape = loopShape(loop);
+  if ('reason' in shape) return shape;
+  const node = shape.statement;
   const sf = node.getSourceFile();
   const tx = enclosingCallbackTransaction(node);
   if (tx) return { reason: `the loop runs inside ${tx.description}; move it out of that transaction first` };
   if (!isAsyncContext(node)) return { reason: 'the loop is not in an async function, and eachBatch must be awaited' };
-  if (node.awaitModifier) return { reason: 'the loop iterates a cursor with for await; rewrite it with eachBatch by hand' };
   if (runner.wraps && runner.runner === 'typeorm') {
     return { reason: 'TypeORM runs this migration in one transaction, so no batch could commit on its own; set `transaction = false` on the migration class (with migrationsTransactionMode "each") and rewrite the loop with eachBatch' };
   }
-  const rows = rowsDeclaration(node);
+  const rows = rowsDeclaration(shape);
   if ('reason' in rows) return rows;
-  const plan = deriveFetch(rows.read);
+  const plan = deriveFetch(rows.read, { cursor: shape.cursor });
   if ('reason' in plan) return plan;
   if (!!rows.viaRows !== !!plan.resultRows) return { reason: 'the loop does not iterate the rows of the query result as Evolve expects' };
 
-  const body = node.statement.getText(sf);
-  const binding = node.initializer.getText(sf);
+  const bodyStart = shape.body.start;
+  const body = sf.text.slice(bodyStart, shape.body.end);
+  const binding = shape.binding;
   const handleDecl = resolveIdentifier(plan.handle);
   const txName = freshName(body, plan.txNames ?? ['trx', 'tx', 'batchTx']);
   const rowsName = freshName(body + binding, ['rows', 'batch', 'page']);
@@ -105,12 +117,11 @@ export function batchingRewrite(loop: Loop, runner: RunnerTransaction): RewriteR
 
   // The body keeps its logic; its calls go through the batch's transaction: by default every use of
   // the original handle becomes the transaction, else the library's own edits (a session option...).
-  const bodyStart = node.statement.getStart(sf);
-  let subs: BodyEdit[] = [];
+  let subs: BodyEdit[] = [...shape.edits];
   if (plan.bodyEdits) {
-    const planned = plan.bodyEdits(node.statement, txName);
+    const planned = plan.bodyEdits(shape.body.node, txName, shape.item);
     if ('reason' in planned) return planned;
-    subs = planned;
+    subs.push(...planned);
   } else {
     const visit = (n: ts.Node): void => {
       if (ts.isIdentifier(n) && n.text === plan.handle.text && resolveIdentifier(n) === handleDecl) {
@@ -120,12 +131,16 @@ export function batchingRewrite(loop: Loop, runner: RunnerTransaction): RewriteR
       }
       ts.forEachChild(n, visit);
     };
-    visit(node.statement);
+    visit(shape.body.node);
   }
   let newBody = body;
   for (const s of subs.sort((a, b) => b.start - a.start)) newBody = newBody.slice(0, s.start - bodyStart) + s.text + newBody.slice(s.end - bodyStart);
-
+  // Callback bodies sit deeper than the statement they replace: shift them to the statement's indent.
   const indent = indentAt(sf, node.getStart(sf));
+  const bodyIndent = indentAt(sf, ts.isBlock(shape.body.node) ? shape.body.end - 1 : shape.body.start);
+  newBody = shiftLines(newBody, bodyIndent.length - indent.length);
+  newBody = shape.body.prefix.replace(/\n/g, `\n${indent}`) + newBody + shape.body.suffix.replace(/\n/g, `\n${indent}`);
+
   const name = basename(sf.fileName).replace(/\.(m|c)?[jt]sx?$/, '').replace(/\.(bad|good)$/, '');
   const fetch = plan.fetch(txName, keyExpr, rows.rowType);
   const text =
