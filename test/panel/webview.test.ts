@@ -136,6 +136,13 @@ test('a failed run: the log tail, the error with a clickable source location, th
   const statusRow = await panel.page.$$eval('#comparison tbody tr:first-child td', (tds) => tds.map((td) => td.textContent));
   assert.deepEqual(statusRow, ['Status', 'Failed', 'Finished']);
   assert.equal(await panel.page.getAttribute('#compare', 'aria-expanded'), 'true');
+  // Pressed again, it closes; with no earlier run kept, the page says so.
+  await panel.page.click('#compare');
+  await panel.page.waitForSelector('#comparison[hidden]', { state: 'attached' });
+  await panel.page.click('#compare');
+  await panel.waitForPosted('compareWithPrevious', 2);
+  await panel.send({ type: 'compare', previous: null });
+  assert.match(await waitText(panel, '#comparison', /No earlier run/), /No earlier run of fail-halfway\.ts is kept in this workspace\./);
   await noProblems(panel);
   await panel.page.close();
 });

@@ -153,8 +153,16 @@ function timeAxis(top: number, t0: number, t1: number, x: (t: number) => number)
   for (let t = Math.ceil(t0 / step) * step; t <= t1 + 1e-9; t += step) {
     parts.push(
       s('line', { x1: x(t).toFixed(1), x2: x(t).toFixed(1), y1: top - 4, y2: top, class: 'axis' }),
-      s('text', { x: x(t).toFixed(1), y: top + 12, class: 'tick-label', 'text-anchor': 'middle' }, formatMs(t === 0 ? 0 : t).replace(/^0 ms$/, '0')),
+      s('text', { x: x(t).toFixed(1), y: top + 12, class: 'tick-label', 'text-anchor': 'middle' }, axisLabel(t, step)),
     );
   }
   return parts;
+}
+
+/** A tick's time, in the step's unit and with no more decimals than the step needs ("1.5 s", "2 min"). */
+function axisLabel(t: number, step: number): string {
+  if (Math.abs(t) < 1e-9) return '0';
+  const [unit, size] = step >= 60_000 ? ['min', 60_000] : step >= 1000 ? ['s', 1000] : ['ms', 1];
+  const decimals = Math.max(0, -Math.floor(Math.log10(step / size) + 1e-9));
+  return `${(t / size).toFixed(decimals)} ${unit}`;
 }

@@ -104,6 +104,7 @@ function render(state: ViewState): void {
   cancel.disabled = state.cancelling;
   cancel.textContent = state.cancelling ? 'Cancelling…' : 'Cancel';
 
+  setText(byId('chart-heading'), view.site.length > 0 ? 'Throughput, transactions and site latency' : 'Throughput and transactions');
   const chart = renderChart(view, report?.thresholds.maxTransactionMs ?? run.args.maxTransactionMs ?? null);
   if (chart) byId('chart').replaceChildren(chart);
   byId('chart-note').textContent = view.transactionsOmitted > 0 ? `Showing the ${formatCount(view.transactions.length)} longest of ${formatCount(view.counters.transactions)} transactions.` : '';
