@@ -99,12 +99,13 @@ export class RehearseCommand implements vscode.Disposable {
   /** The server's rehearsal notifications, on each (re)started client. */
   listen(client: LanguageClient): vscode.Disposable[] {
     return [
+      // Only runs started here have a panel: "evolve.rehearse" run some other way has none to feed.
       client.onNotification(RehearsalEventNotification, (params) => {
-        this.panels.onEvent(params);
+        if (this.running.has(params.runId)) this.panels.onEvent(params);
         this.events.fire(params);
       }),
       client.onNotification(RehearsalFinishedNotification, (params) => {
-        this.panels.onFinished(params);
+        if (this.running.has(params.runId)) this.panels.onFinished(params);
         this.finished.fire(params);
       }),
     ];

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { SnapshotChoice } from '../../../server/src/lsp/protocol';
 import { redactSource } from '../../../server/src/rehearsal/protocol';
+import { readRecents, REDACTED, urlProblem, withRecent, type Recent } from './recents';
 
 /** What the server is asked to copy (a config name, a path or a URL), and how people see it. */
 export interface PickedSnapshot {
@@ -12,15 +13,7 @@ export interface PickedSnapshot {
   label: string;
 }
 
-interface Recent {
-  kind: 'file' | 'folder' | 'url';
-  /** A path, or a URL with its password replaced by *** (never stored). */
-  value: string;
-}
-
 const RECENTS_KEY = 'evolve.rehearsal.recentSnapshots';
-const MAX_RECENTS = 5;
-const REDACTED = '***';
 
 type Item = vscode.QuickPickItem & { pick?: () => Promise<PickedSnapshot | undefined> };
 
@@ -62,14 +55,11 @@ export class SnapshotPicker {
   }
 
   private recents(): Recent[] {
-    const value = this.state.get<unknown>(RECENTS_KEY);
-    if (!Array.isArray(value)) return [];
-    return value.filter((r): r is Recent => !!r && typeof r.value === 'string' && ['file', 'folder', 'url'].includes(r.kind)).slice(0, MAX_RECENTS);
+    return readRecents(this.state.get<unknown>(RECENTS_KEY));
   }
 
   private async remember(recent: Recent): Promise<void> {
-    const kept = this.recents().filter((r) => r.value !== recent.value);
-    await this.state.update(RECENTS_KEY, [recent, ...kept].slice(0, MAX_RECENTS));
+    await this.state.update(RECENTS_KEY, withRecent(this.recents(), recent));
   }
 
   private async fromRecent(recent: Recent): Promise<PickedSnapshot | undefined> {
@@ -107,21 +97,7 @@ export class SnapshotPicker {
       validateInput: urlProblem,
     });
     if (!url) return undefined;
-    const label = redactSource(url.trim());
-    await this.remember({ kind: 'url', value: label });
-    return { value: url.trim(), label };
+    await this.remember({ kind: 'url', value: url.trim() });
+    return { value: url.trim(), label: redactSource(url.trim()) };
   }
-}
-
-/** Why the text is not a usable PostgreSQL URL, or undefined when it is. */
-export function urlProblem(text: string): string | undefined {
-  const value = text.trim();
-  if (!/^postgres(ql)?:\/\//i.test(value)) return 'A PostgreSQL URL starts with postgres:// or postgresql://';
-  if (value.includes(REDACTED)) return 'Replace *** with the password';
-  try {
-    if (new URL(value).pathname.length <= 1) return 'Add the database name, as in postgres://host:5432/app';
-  } catch {
-    return 'Not a valid URL';
-  }
-  return undefined;
 }
