@@ -83,3 +83,24 @@ test('stylish output names the file, the position and the rule', () => {
   assert.match(r.stdout, /3:3\s+warning\s+Unbatched loop/);
   assert.match(r.stdout, /1 problem \(0 errors, 1 warning\)/);
 });
+
+test('--threads: worker threads give the same output, in the same order, as one thread', () => {
+  const files: Record<string, string> = {};
+  // Enough files for a worker to be started (40 per worker), some with findings, one unparsable.
+  for (let i = 0; i < 100; i++) {
+    const name = `migrations/${String(i).padStart(3, '0')}_step.js`;
+    files[name] = i % 3 === 0 ? bad : i === 50 ? 'exports.up = async (knex) => { for (const x of ;\n' : `exports.up = async (knex) => knex('t${i}').update({ b: ${i} });\n`;
+  }
+  const dir = project(files);
+  const one = lint(dir, '.', '--format', 'json', '--threads', '1');
+  const two = lint(dir, '.', '--format', 'json', '--threads', '2');
+  assert.equal(one.status, 1, one.stderr);
+  assert.equal(two.status, 1, two.stderr);
+  const parsed = JSON.parse(two.stdout) as { filePath: string; messages: unknown[] }[];
+  assert.equal(parsed.length, 100);
+  assert.equal(parsed.reduce((n, f) => n + f.messages.length, 0), 35, '34 unbatched loops and one parsing error');
+  assert.equal(two.stdout, one.stdout);
+  const usage = lint(dir, '.', '--threads', '0');
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /--threads needs a whole number of at least 1/);
+});

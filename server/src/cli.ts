@@ -1,5 +1,7 @@
 // The `evolve` command: `evolve lint` and `evolve rehearse`, on the same core as the editor.
+import { isMainThread, workerData } from 'node:worker_threads';
 import { LINT_USAGE, runLintCommand, type CliIo } from './cli/lint';
+import { LINT_WORKER, runLintWorker } from './cli/parallel';
 import { runRehearseCommand } from './rehearsal/cli-rehearse';
 
 const USAGE = `Usage: evolve <command> [options]
@@ -31,8 +33,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-if (require.main === module || process.argv[1]?.endsWith('evolve.js')) {
-  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }).then(
+if (!isMainThread && (workerData as Record<string, unknown> | null)?.[LINT_WORKER]) {
+  // This bundle, started again as one of `evolve lint`'s worker threads (only the bundle is: from
+  // sources, lint stays on the main thread).
+  runLintWorker();
+} else if (isMainThread && (require.main === module || process.argv[1]?.endsWith('evolve.js'))) {
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), workerScript: __filename.endsWith('.js') ? __filename : undefined }).then(
     (code) => {
       process.exitCode = code;
     },

@@ -1,14 +1,16 @@
 // `evolve lint [paths...] [--format stylish|json|sarif] [--max-warnings N] [--include-hints] [--config FILE]`
-import { Analyzer, diskHost } from '../core/analyzer';
 import { ConfigError } from '../core/config';
 import { loadConfig } from '../core/config-file';
 import { expandPaths, UsageError } from './files';
 import { formatJson, formatSarif, formatStylish, toEslintResults } from './formatters';
+import { analyzeFiles, defaultThreads } from './parallel';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream;
   cwd: string;
+  /** The CLI bundle, which lint's worker threads run; without it lint uses the main thread only. */
+  workerScript?: string;
 }
 
 export const LINT_USAGE = `Usage: evolve lint [paths...] [options]
@@ -21,6 +23,7 @@ Options:
   --max-warnings N              Exit 1 when there are more than N warnings (default: unlimited)
   --include-hints               Include hint-severity findings in json and sarif output
   --config FILE                 Use this evolve.config.json instead of the nearest one
+  --threads N                   Analyse on N threads (default: the CPU count, at most 4; 1 = no workers)
   -h, --help                    Show this help
 
 Exit codes: 0 no errors and warnings within --max-warnings; 1 errors, too many warnings or a file
@@ -32,10 +35,11 @@ interface LintOptions {
   maxWarnings: number;
   includeHints: boolean;
   config?: string;
+  threads: number;
 }
 
 function parseArgs(argv: string[]): LintOptions | 'help' {
-  const opts: LintOptions = { paths: [], format: 'stylish', maxWarnings: Infinity, includeHints: false };
+  const opts: LintOptions = { paths: [], format: 'stylish', maxWarnings: Infinity, includeHints: false, threads: defaultThreads() };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (name: string) => {
@@ -54,6 +58,11 @@ function parseArgs(argv: string[]): LintOptions | 'help' {
       opts.maxWarnings = n < 0 ? Infinity : n;
     } else if (a === '--include-hints') opts.includeHints = true;
     else if (a === '--config' || a.startsWith('--config=')) opts.config = value('--config');
+    else if (a === '--threads' || a.startsWith('--threads=')) {
+      const n = Number(value('--threads'));
+      if (!Number.isInteger(n) || n < 1) throw new UsageError('--threads needs a whole number of at least 1.');
+      opts.threads = n;
+    }
     else if (a.startsWith('-')) throw new UsageError(`Unknown option ${a}.`);
     else opts.paths.push(a);
   }
@@ -75,8 +84,7 @@ export async function runLintCommand(argv: string[], io: CliIo): Promise<number>
   try {
     const config = loadConfig(io.cwd, opts.config);
     const files = expandPaths(opts.paths, io.cwd, config);
-    const analyzer = new Analyzer(config, diskHost);
-    const results = files.map((f) => analyzer.analyzeFile(f));
+    const results = await analyzeFiles(files, config, { threads: opts.threads, workerScript: io.workerScript, init: { cwd: io.cwd, config: opts.config } });
     const eslint = toEslintResults(results, { includeHints: opts.includeHints });
     if (opts.format === 'json') io.stdout.write(formatJson(eslint) + '\n');
     else if (opts.format === 'sarif') io.stdout.write(formatSarif(eslint, io.cwd) + '\n');
