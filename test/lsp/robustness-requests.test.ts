@@ -2,27 +2,14 @@
 // with a JSON-RPC error that names the problem, bad notifications are ignored, and the server goes on
 // serving (each case ends with a diagnostics round trip on the same document).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { ResponseError } from 'vscode-jsonrpc';
-import { copyFixture, evolveDiagnostics, lineOf, LspClient } from './harness';
+import { evolveDiagnostics, lineOf, LspClient } from './harness';
+import { openTrim } from './open-script';
 
-const TRIM = 'migrations/20240101000000_trim_user_names.js';
 const INVALID_PARAMS = -32602;
 const METHOD_NOT_FOUND = -32601;
 const WHOLE_FILE = { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } };
-
-async function openTrim(t: { after: (fn: () => void) => void }) {
-  const ws = copyFixture('knex-app');
-  const { client } = await LspClient.start(ws, undefined, { scanWorkspace: false });
-  t.after(() => client.kill());
-  const path = join(ws, TRIM);
-  const text = readFileSync(path, 'utf8');
-  const uri = await client.open(path, text);
-  await client.diagnosticsFor(uri, (p) => p.version === 1);
-  return { client, uri, text };
-}
 
 /** The error a request is answered with (the test fails if it succeeds). */
 async function errorOf(client: LspClient, method: string, params: unknown): Promise<ResponseError<unknown>> {

@@ -1,25 +1,12 @@
 // Document versions over a real JSON-RPC connection: a change that arrives after a newer one is
 // ignored, and a burst of 100 edits ends with the diagnostics of the last text and nothing after.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import type { CodeAction, PublishDiagnosticsParams, TextDocumentEdit } from 'vscode-languageserver-protocol';
-import { copyFixture, evolveDiagnostics, lineOf, LspClient } from './harness';
+import { evolveDiagnostics, lineOf, LspClient } from './harness';
+import { openTrim } from './open-script';
 
-const TRIM = 'migrations/20240101000000_trim_user_names.js';
 const LOOP = 'for (const u';
-
-async function openTrim(t: { after: (fn: () => void) => void }) {
-  const ws = copyFixture('knex-app');
-  const { client } = await LspClient.start(ws, undefined, { scanWorkspace: false });
-  t.after(() => client.kill());
-  const path = join(ws, TRIM);
-  const text = readFileSync(path, 'utf8');
-  const uri = await client.open(path, text);
-  await client.diagnosticsFor(uri, (p) => p.version === 1);
-  return { client, uri, text };
-}
 
 function assertVersionsNeverGoBack(published: PublishDiagnosticsParams[], uri: string): void {
   const versions = published.filter((p) => p.uri === uri).map((p) => p.version ?? 0);
