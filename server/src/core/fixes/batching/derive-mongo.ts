@@ -51,42 +51,72 @@ function mongoClientInScope(from: ts.Node): string | undefined {
   return undefined;
 }
 
-/** `db.collection('users').find(filter).toArray()` on the MongoDB driver, or the `find(filter)` cursor itself. */
+/** `const products = db.collection('products')`: the collection variable and its Db, when `id` is one. */
+function collectionVariable(id: ts.Identifier): { db: ts.Identifier; decl: ts.VariableDeclaration } | undefined {
+  const decl = resolveIdentifier(id);
+  const init = decl && ts.isVariableDeclaration(decl) && decl.initializer ? unwrap(decl.initializer) : undefined;
+  if (!init || !ts.isCallExpression(init) || nameOfCallee(init.expression) !== 'collection') return undefined;
+  const callee = unwrap(init.expression);
+  return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? { db: callee.expression, decl: decl as ts.VariableDeclaration } : undefined;
+}
+
+/**
+ * `db.collection('users').find(filter).toArray()` on the MongoDB driver, or through a collection
+ * variable (`products.find(filter)`), or the `find(filter)` cursor itself.
+ */
 export function deriveMongodb(read: ts.CallExpression, cursor = false): Derivation | undefined {
   const chain = callChain(read);
   // A cursor loop reads the cursor as an array would: the same fetch, ending in toArray().
   const names = [...chain.map((c) => nameOfCallee(c.expression) ?? ''), ...(cursor ? ['toArray'] : [])];
+  const first = unwrap(chain[0]?.expression ?? read.expression);
+  const variable = names[0] === 'find' && ts.isPropertyAccessExpression(first) && ts.isIdentifier(first.expression) ? collectionVariable(first.expression) : undefined;
+  if (variable) names.unshift('collection');
   if (names[0] !== 'collection' || names[1] !== 'find' || names[names.length - 1] !== 'toArray') return undefined;
-  const collection = unwrap(chain[0].expression);
-  if (!ts.isPropertyAccessExpression(collection) || !ts.isIdentifier(collection.expression)) return { reason: 'collection() is not called on a plain Db handle' };
-  const db = collection.expression;
-  const unsafe = names.slice(2, -1).find((n) => UNSAFE_CURSOR.has(n));
+  let db: ts.Identifier;
+  let collectionText: string;
+  const sf = read.getSourceFile();
+  if (variable) {
+    db = variable.db;
+    collectionText = (first as ts.PropertyAccessExpression).expression.getText(sf);
+  } else {
+    const collection = unwrap(chain[0].expression);
+    if (!ts.isPropertyAccessExpression(collection) || !ts.isIdentifier(collection.expression)) return { reason: 'collection() is not called on a plain Db handle' };
+    db = collection.expression;
+    collectionText = sf.text.slice(chain[0].getStart(sf), chain[0].getEnd());
+  }
+  const find = variable ? chain[0] : chain[1];
+  const between = names.slice(2, -1);
+  const unsafe = between.find((n) => UNSAFE_CURSOR.has(n));
   if (unsafe) return { reason: `the query uses \`${unsafe}()\`, so its documents cannot be re-read in \`_id\` order safely` };
-  if (names.length !== 3) return { reason: `the cursor calls \`${names.slice(2, -1).join('()`, `')}()\`, which Evolve does not carry into each batch` };
-  const find = chain[1];
+  if (between.length > 0) return { reason: `the cursor calls \`${between.join('()`, `')}()\`, which Evolve does not carry into each batch` };
   if (find.arguments.length > 1) return { reason: 'find() passes options Evolve cannot carry into each batch' };
   const filter = keysetFilter(find.arguments[0]);
   if ('reason' in filter) return filter;
-  const client = mongoClientInScope(read);
-  if (!client) return { reason: 'no MongoClient is in scope to start each batch\'s session on (migrate-mongo passes it as `up(db, client)`)' };
-  const sf = read.getSourceFile();
-  const collectionCall = sf.text.slice(chain[0].getStart(sf), chain[0].getEnd());
+  // A Db knows its MongoClient (`db.client`); a client in scope is used when there is one.
+  const client = mongoClientInScope(read) ?? `${db.text}.client`;
+  const route = (use: ts.Identifier) => {
+    // `db.collection(name).method(...)`, or `products.method(...)` on the collection variable.
+    const viaVariable = variable && resolveIdentifier(use) === variable.decl;
+    const coll = viaVariable ? use : use.parent.parent;
+    const method = coll?.parent?.parent;
+    if (!viaVariable && (!ts.isCallExpression(coll) || nameOfCallee(coll.expression) !== 'collection')) return undefined;
+    if (!method || !ts.isPropertyAccessExpression(coll.parent) || !ts.isCallExpression(method) || method.expression !== coll.parent) return undefined;
+    const index = MONGODB_OPTIONS[coll.parent.name.text];
+    return index === undefined ? undefined : { call: method, index };
+  };
   return {
     adapter: 'mongodbAdapter',
     adapterCall: `mongodbAdapter(${client}, ${db.text})`,
     handle: db,
     key: '_id',
     txNames: ['session', 'batchSession'],
-    fetch: (tx) => `${isTsFile(read) ? `(after: any, size: number, ${tx})` : `(after, size, ${tx})`} =>\n  ${collectionCall}.find(${filter.text}, { ${tx === 'session' ? tx : `session: ${tx}`} }).sort({ _id: 1 }).limit(size).toArray()`,
-    bodyEdits: (body, tx) =>
-      routeHandleUses(body, db, 'session', tx, (use) => {
-        // `db.collection(name).method(...)`
-        const coll = use.parent.parent;
-        const method = coll?.parent?.parent;
-        if (!ts.isCallExpression(coll) || nameOfCallee(coll.expression) !== 'collection' || !method || !ts.isPropertyAccessExpression(coll.parent) || !ts.isCallExpression(method)) return undefined;
-        const index = MONGODB_OPTIONS[coll.parent.name.text];
-        return index === undefined ? undefined : { call: method, index };
-      }),
+    fetch: (tx) => `${isTsFile(read) ? `(after: any, size: number, ${tx})` : `(after, size, ${tx})`} =>\n  ${collectionText}.find(${filter.text}, { ${tx === 'session' ? tx : `session: ${tx}`} }).sort({ _id: 1 }).limit(size).toArray()`,
+    bodyEdits: (body, tx) => {
+      const edits = routeHandleUses(body, db, 'session', tx, route);
+      if ('reason' in edits || !variable) return edits;
+      const more = routeHandleUses(body, (first as ts.PropertyAccessExpression).expression as ts.Identifier, 'session', tx, route);
+      return 'reason' in more ? more : [...edits, ...more];
+    },
   };
 }
 
