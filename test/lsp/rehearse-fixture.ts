@@ -115,15 +115,15 @@ export function recordRehearsals(client: LspClient): RehearsalMessages {
 }
 
 /** A bound on waiting for the server (the wait ends as soon as the message comes), so a missing message fails with what came. */
-function bounded<T>(waiting: Promise<T>, describe: () => string): Promise<T> {
+export function bounded<T>(waiting: Promise<T>, describe: () => string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const failed = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(describe())), 90_000)));
   return Promise.race([waiting, failed]).finally(() => clearTimeout(timer));
 }
 
 /** A server on the workspace (no workspace scan: these tests are about rehearsals). */
-export async function startServer(t: TestContext, dir: string, initializationOptions?: Record<string, unknown>) {
-  const { client, init } = await LspClient.start(dir, capabilities(), { scanWorkspace: false }, initializationOptions);
+export async function startServer(t: TestContext, dir: string, initializationOptions?: Record<string, unknown>, caps = capabilities()) {
+  const { client, init } = await LspClient.start(dir, caps, { scanWorkspace: false }, initializationOptions);
   t.after(() => client.kill());
   return { client, init, rehearsals: recordRehearsals(client) };
 }

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { CodeLens } from 'vscode-languageserver-protocol';
 import { findEntryPoint, type EntryPoint } from '../../server/src/core/entry-point';
-import { lineOf } from './harness';
-import { rehearseWorkspace, startServer, uriOf } from './rehearse-fixture';
+import { capabilities, lineOf } from './harness';
+import { bounded, rehearseWorkspace, startServer, uriOf } from './rehearse-fixture';
 
 const cases: { name: string; file?: string; code: string; at: string | null; kind?: EntryPoint['kind'] }[] = [
   {
@@ -47,7 +47,14 @@ test('code lens over LSP: "▶ Rehearse against snapshot" at the entry point of 
   mkdirSync(join(ws.dir, 'lib'));
   const helper = join(ws.dir, 'lib/helper.ts');
   writeFileSync(helper, 'export default function helper() {}\n');
-  const { client } = await startServer(t, ws.dir);
+  const caps = capabilities();
+  const { client } = await startServer(t, ws.dir, undefined, { ...caps, workspace: { ...caps.workspace, codeLens: { refreshSupport: true } } });
+  let refreshed: () => void = () => undefined;
+  const refresh = new Promise<void>((resolve) => (refreshed = resolve));
+  client.connection.onRequest('workspace/codeLens/refresh', () => {
+    refreshed();
+    return null;
+  });
   const text = readFileSync(ws.batched, 'utf8');
   const uri = await client.open(ws.batched, text);
   const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
@@ -66,5 +73,13 @@ test('code lens over LSP: "▶ Rehearse against snapshot" at the entry point of 
   const helperUri = await client.open(helper, readFileSync(helper, 'utf8'));
   assert.deepEqual(await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: helperUri } }), [], 'lib/ is not an evolve script folder');
   assert.deepEqual(await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: uriOf(join(ws.dir, 'scripts/closed.ts')) } }), []);
+
+  // lib/ becomes an evolve script folder: the server asks the client to refresh its lenses, and lib/helper.ts gets one.
+  const config = join(ws.dir, 'evolve.config.json');
+  writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), include: ['lib/**', 'scripts/**'] }));
+  await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(config), type: 2 }] });
+  await bounded(refresh, () => 'no workspace/codeLens/refresh after the config changed');
+  const helperLenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: helperUri } })) as CodeLens[];
+  assert.deepEqual(helperLenses.map((l) => [l.range.start.line, l.command?.command]), [[0, 'evolve.rehearse']]);
   assert.equal(await client.stop(), 0);
 });

@@ -1,6 +1,7 @@
 // The server's session: capabilities, settings, watched files and workspace folders, and the
 // commands it executes. server.ts only connects these methods to LSP messages.
 import {
+  CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   TextDocumentSyncKind,
@@ -41,6 +42,7 @@ export class EvolveLanguageServer {
   readonly rehearsals: Rehearsals;
   private readonly scanner: WorkspaceScanner;
   private supportsWorkDoneProgress = false;
+  private supportsCodeLensRefresh = false;
   private initializationOptions: unknown;
   private supportsWorkspaceFolders = false;
   /** Settles once registrations and settings are done: later notifications wait for it, or a config
@@ -67,6 +69,7 @@ export class EvolveLanguageServer {
     service.workspaceTrusted = (params.initializationOptions as EvolveInitializationOptions | undefined)?.workspaceTrusted !== false;
     this.supportsWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
     this.supportsWorkDoneProgress = !!params.capabilities.window?.workDoneProgress;
+    this.supportsCodeLensRefresh = !!params.capabilities.workspace?.codeLens?.refreshSupport;
     const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? [params.rootUri ? uriToPath(params.rootUri) : undefined];
     service.configs.setRoots(folders.filter((f): f is string => !!f));
     return {
@@ -130,6 +133,8 @@ export class EvolveLanguageServer {
     if (changes.some((c) => isConfigFile(c.uri))) {
       // A config can change which files are scripts and every severity: start over.
       service.configFileChanged();
+      // Which files are scripts, and so which show the rehearse code lens, may have changed too.
+      if (this.supportsCodeLensRefresh) this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
       if (service.settings.scanWorkspace) await this.scanner.run();
       return;
     }
