@@ -134,3 +134,22 @@ test('invalid JSON on the wire is skipped; the next message is served', async (t
   await stillServes(client, uri, text);
   assert.equal(await client.stop(), 0);
 });
+
+test('every request and notification the server handles, with garbage params: answered without an internal error, and the server goes on', async (t) => {
+  const { client, uri, text } = await openTrim(t);
+  const garbage: unknown[] = [null, 42, 'x', [], {}, { textDocument: null }, { textDocument: { uri: 5 } }, { textDocument: { uri: 'file:///nowhere/x.js' } }, { textDocument: { uri: 'untitled:Untitled-1' } }];
+  const requests = ['textDocument/codeAction', 'textDocument/diagnostic', 'textDocument/codeLens', 'workspace/executeCommand', 'evolve/lintWorkspace', 'evolve/listSnapshots'];
+  for (const method of requests) {
+    for (const params of garbage) {
+      const outcome = await client.connection.sendRequest(method, params).then(
+        () => 'answered',
+        (error: unknown) => (error instanceof ResponseError ? error.code : String(error)),
+      );
+      assert.ok(outcome === 'answered' || outcome === INVALID_PARAMS, `${method} ${JSON.stringify(params)}: ${outcome}`);
+    }
+  }
+  const notifications = ['textDocument/didOpen', 'textDocument/didChange', 'textDocument/didClose', 'textDocument/didSave', 'workspace/didChangeWatchedFiles', 'workspace/didChangeConfiguration', 'workspace/didChangeWorkspaceFolders', '$/cancelRequest', '$/setTrace'];
+  for (const method of notifications) for (const params of garbage) await client.connection.sendNotification(method, params);
+  await stillServes(client, uri, text);
+  assert.equal(await client.stop(), 0);
+});
