@@ -3,7 +3,7 @@
 // ends with: no work folder and no rehearsal process left behind.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -15,11 +15,21 @@ import type { Workspace } from './helpers';
  * A tmpfs of `size` (as mount's size=, e.g. "1m") mounted for this test, or why it cannot be: a
  * full disk for real, not an injected error. Mounting needs root; CI runs as root, so there it must work.
  */
-export function smallDisk(t: TestContext, size: string): { dir: string } | { skip: string } {
+export interface SmallDisk {
+  dir: string;
+  /** Runs before the disk is unmounted after the test (a server with files on it must stop first). */
+  beforeUnmount(step: () => void): void;
+}
+
+export function smallDisk(t: TestContext, size: string): SmallDisk | { skip: string } {
   const dir = join(mkdtempSync(join(tmpdir(), 'evolve-faults-')), `disk-${size}`);
   mkdirSync(dir);
+  // Others (a private cluster's postgres user) may be given the disk: the folder above must let them in.
+  chmodSync(dirname(dir), 0o755);
   let mounted = false;
+  const steps: (() => void)[] = [];
   t.after(() => {
+    for (const step of steps) step();
     if (mounted) execFileSync('umount', [dir]);
     rmSync(dirname(dir), { recursive: true, force: true });
   });
@@ -31,7 +41,7 @@ export function smallDisk(t: TestContext, size: string): { dir: string } | { ski
     if (process.env.CI === 'true') throw new Error(`${reason}; CI must run it`);
     return { skip: reason };
   }
-  return { dir };
+  return { dir, beforeUnmount: (step) => steps.push(step) };
 }
 
 export interface CliRun {

@@ -7,12 +7,15 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import type { SmallDisk } from './fault-helpers';
 
 export interface PrivateCluster {
   url: string;
   port: number;
   /** pg_ctl stop -m immediate: the postmaster and its backends end at once, as in a crash. */
   crash(): void;
+  /** Stops it if it still runs (waiting for a postmaster that is shutting down), then starts it. */
+  restart(): void;
   start(): void;
 }
 
@@ -33,8 +36,12 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The cluster, or why there cannot be one here (a failure in CI, where it must run). */
-export async function privateCluster(t: TestContext): Promise<PrivateCluster | { skip: string }> {
+/**
+ * The cluster, or why there cannot be one here (a failure in CI, where it must run). With `dataDisk`
+ * its data folder is on that folder (a small tmpfs, to fill), its WAL in the temp folder: a full data
+ * disk is then an error for the statement that needed room, not a server that stops.
+ */
+export async function privateCluster(t: TestContext, options: { dataDisk?: SmallDisk } = {}): Promise<PrivateCluster | { skip: string }> {
   const skip = (reason: string) => {
     if (process.env.CI === 'true') throw new Error(`${reason}; CI must run the private-cluster tests`);
     return { skip: reason };
@@ -48,20 +55,27 @@ export async function privateCluster(t: TestContext): Promise<PrivateCluster | {
   const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
   const root = mkdtempSync(join(tmpdir(), 'evolve-pgcluster-'));
   chownSync(root, uid, gid);
-  const data = join(root, 'data');
+  if (options.dataDisk) chownSync(options.dataDisk.dir, uid, gid);
+  const data = join(options.dataDisk?.dir ?? root, 'data');
   const port = await freePort();
   const asPostgres = (tool: string, args: string[]) => execFileSync(join(bin, tool), args, { uid, gid, cwd: root, stdio: 'pipe', env: { PATH: process.env.PATH, LANG: 'C' } });
   const start = () => asPostgres('pg_ctl', ['start', '-w', '-D', data, '-l', join(root, 'log'), '-o', `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off`]);
-  asPostgres('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync']);
+  asPostgres('initdb', ['-D', data, `--waldir=${join(root, 'wal')}`, '-U', 'postgres', '-A', 'trust', '--no-sync']);
   start();
+  const stop = () => spawnSync(join(bin, 'pg_ctl'), ['stop', '-m', 'immediate', '-D', data], { uid, gid, cwd: root, stdio: 'ignore' });
+  options.dataDisk?.beforeUnmount(stop);
   t.after(() => {
-    spawnSync(join(bin, 'pg_ctl'), ['stop', '-m', 'immediate', '-D', data], { uid, gid, cwd: root, stdio: 'ignore' });
+    stop();
     rmSync(root, { recursive: true, force: true });
   });
   return {
     url: `postgres://postgres@127.0.0.1:${port}`,
     port,
     crash: () => asPostgres('pg_ctl', ['stop', '-m', 'immediate', '-D', data]),
+    restart: () => {
+      stop();
+      start();
+    },
     start,
   };
 }

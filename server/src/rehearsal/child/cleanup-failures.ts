@@ -15,7 +15,10 @@ export function withCleanupFailures(error: unknown, failures: unknown[]): unknow
   const gone = failures.find((f): f is ScratchLeftError => f instanceof ScratchLeftError && f.serverGone);
   if (error === null || error === undefined) return new ServerGoneError(notes);
   const cause = error instanceof Error ? error.message : String(error);
-  if (gone) return new ServerGoneError(`PostgreSQL at ${gone.server} stopped answering during the rehearsal (${cause}).\n${notes}`);
+  // Evolve's own setup errors already say what happened (a clone that filled the server's disk).
+  const explained = error instanceof Error && error.name === 'RehearsalSetupError';
+  if (gone && !explained) return new ServerGoneError(`PostgreSQL at ${gone.server} stopped answering during the rehearsal (${cause}).\n${notes}`);
+  if (explained) return new ServerGoneError(`${cause}\n${notes}`);
   if (!(error instanceof Error)) return new Error(`${cause}\n${notes}`);
   // Keep the script's stack: the notes go after its message, in the stack's first lines too.
   const message = `${error.message}\n${notes}`;

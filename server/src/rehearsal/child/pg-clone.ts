@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { PgCloneMethod } from '../protocol';
 import { copyDatabase } from './pg-copy';
-import { connectInternal, databaseOf, quoteIdent, type PgClient, type PgModule } from './pg-scratch';
+import { connectInternal, databaseOf, markOwner, quoteIdent, type PgClient, type PgModule } from './pg-scratch';
 
 const METHODS: readonly PgCloneMethod[] = ['template', 'pg_dump', 'copy'];
 
@@ -36,6 +36,13 @@ function findTool(name: string): string | null {
   return null;
 }
 
+/** Creates the scratch database and names its owner at once, so a sweep can drop it should this run die. */
+async function createScratch(req: CloneRequest, template: string): Promise<void> {
+  const name = databaseOf(req.scratchUrl);
+  await req.admin.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
+  await markOwner(req.admin, name);
+}
+
 async function otherConnections(admin: PgClient, database: string): Promise<number> {
   const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
   return rows[0].n;
@@ -46,7 +53,7 @@ async function byTemplate(req: CloneRequest): Promise<void> {
   const source = databaseOf(req.sourceUrl);
   const others = await otherConnections(req.admin, source);
   if (others > 0) throw new Error(`the source database has ${others} other connection(s), and PostgreSQL only clones a template nobody is connected to`);
-  await req.admin.query(`CREATE DATABASE ${quoteIdent(databaseOf(req.scratchUrl))} TEMPLATE ${quoteIdent(source)}`);
+  await createScratch(req, source);
 }
 
 /**
@@ -74,7 +81,7 @@ async function byDump(req: CloneRequest): Promise<void> {
   const pgDump = findTool('pg_dump');
   const pgRestore = findTool('pg_restore');
   if (!pgDump || !pgRestore) throw new Error('pg_dump and pg_restore are not on the PATH (install the PostgreSQL client tools)');
-  await req.admin.query(`CREATE DATABASE ${quoteIdent(databaseOf(req.scratchUrl))} TEMPLATE template0`);
+  await createScratch(req, 'template0');
   const source = libpqTarget(req.sourceUrl);
   const target = libpqTarget(req.scratchUrl);
   const common = ['--no-owner', '--no-privileges'];
@@ -97,7 +104,7 @@ async function byDump(req: CloneRequest): Promise<void> {
 }
 
 async function byCopy(req: CloneRequest): Promise<void> {
-  await req.admin.query(`CREATE DATABASE ${quoteIdent(databaseOf(req.scratchUrl))} TEMPLATE template0`);
+  await createScratch(req, 'template0');
   const src = await connectInternal(req.pg, req.sourceUrl);
   const dst = await connectInternal(req.pg, req.scratchUrl);
   try {
@@ -105,6 +112,29 @@ async function byCopy(req: CloneRequest): Promise<void> {
   } finally {
     await Promise.allSettled([src.end(), dst.end()]);
   }
+}
+
+/** The line saying the server's disk is full (SQLSTATE 53100, or pg_restore quoting it), if it is. */
+function diskFull(error: Error & { code?: string }): string | null {
+  const line = error.message.split('\n').find((l) => /No space left on device|could not extend file/i.test(l));
+  return line?.trim() ?? (error.code === '53100' ? error.message : null);
+}
+
+/** Evolve's own explanation (shown without a stack). */
+class CloneError extends Error {
+  override name = 'RehearsalSetupError';
+}
+
+function outOfSpace(scratchUrl: string, method: PgCloneMethod, detail: string, dropError: Error | null): string {
+  const { hostname, port } = new URL(scratchUrl);
+  // Dropping needs a checkpoint, which PostgreSQL cannot write on a full disk: it stops (PANIC).
+  const dropped = dropError
+    ? `Dropping the partial copy failed too (${dropError.message}): PostgreSQL stops when a full disk keeps it from writing a checkpoint.`
+    : 'The partial copy was dropped.';
+  return (
+    `The PostgreSQL server at ${hostname}:${port || 5432} ran out of disk space while the source was cloned into the scratch database (${method}: ${detail}). ${dropped} ` +
+    'Free space on that server, or point the snapshot\'s "target" in evolve.config.json at a server with room for a copy of the source.'
+  );
 }
 
 const RUN: Record<PgCloneMethod, (req: CloneRequest) => Promise<void>> = { template: byTemplate, pg_dump: byDump, copy: byCopy };
@@ -122,7 +152,14 @@ export async function cloneDatabase(req: CloneRequest, drop: () => Promise<void>
       await RUN[method](req);
       return method;
     } catch (error) {
-      await drop();
+      const full = diskFull(error as Error);
+      const dropped = await drop().then(
+        () => null,
+        (dropError: Error) => dropError,
+      );
+      // Another method needs the same room: say what is wrong instead of trying it.
+      if (full) throw new CloneError(outOfSpace(req.scratchUrl, method, full, dropped));
+      if (dropped) throw dropped;
       if (forced || req.signal.aborted) throw new Error(`Cloning the source by ${method} failed: ${(error as Error).message}`);
       reasons.push(`${method}: ${(error as Error).message}`);
     }

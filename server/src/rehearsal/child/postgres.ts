@@ -7,7 +7,7 @@ import { redactSource } from '../protocol';
 import { requireFromRoots, type ModuleRoots } from './modules';
 import { cloneDatabase } from './pg-clone';
 import { LockSampler } from './pg-locks';
-import { connectInternal, connectMaintenance, databaseOf, dropScratch, dropScratchOrExplain, markKept, markOwner, scratchName, sweepScratchDatabases, withDatabase, type PgModule } from './pg-scratch';
+import { connectInternal, connectMaintenance, databaseOf, dropScratch, dropScratchOrExplain, markKept, scratchName, sweepScratchDatabases, withDatabase, type PgModule } from './pg-scratch';
 import { countPgliteTables } from './snapshot';
 import type { PgFenceTarget } from './trace-pg';
 
@@ -51,7 +51,6 @@ export async function snapshotPostgres(command: StartCommand, roots: ModuleRoots
   await sweepScratchDatabases(admin);
   const method = await cloneDatabase({ pg, admin, sourceUrl: command.source, scratchUrl: url, sameServer: sameServer(command.source, server), signal }, () => dropScratch(admin, name));
   made = true;
-  await markOwner(admin, name);
   const ms = performance.now() - started;
   const { rows } = await admin.query<{ bytes: string }>('SELECT pg_database_size($1)::text AS bytes', [name]);
   // Evolve's own connection to the scratch database: counts rows and samples locks. While it is
