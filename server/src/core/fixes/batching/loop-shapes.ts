@@ -28,17 +28,37 @@ export interface LoopShape {
 
 const CALLBACK_SHAPES = new Set(['forEach', 'map']);
 
-/** Whether moving a callback's body into a loop keeps its meaning: no `return`, `this` or `arguments`. */
-function callbackBodyReason(cb: ts.ArrowFunction | ts.FunctionExpression): string | undefined {
+/**
+ * What moving a callback's body into a loop needs: a bare `return;` becomes `continue;` (the next
+ * item, as the callback's return did); a `return value`, a return inside an inner loop or switch, and
+ * `this`/`arguments` keep the body from moving.
+ */
+function callbackBodyMove(cb: ts.ArrowFunction | ts.FunctionExpression): BodyEdit[] | { reason: string } {
+  const edits: BodyEdit[] = [];
   let reason: string | undefined;
-  const visit = (n: ts.Node): void => {
-    if (reason || (n !== cb.body && (ts.isFunctionLike(n) && !ts.isArrowFunction(n)))) return;
-    if (ts.isReturnStatement(n)) reason = 'the callback returns early, which in a loop would end the whole batch';
-    else if (n.kind === ts.SyntaxKind.ThisKeyword || (ts.isIdentifier(n) && n.text === 'arguments')) reason = 'the callback uses `this` or `arguments`, which mean something else in a loop';
-    else ts.forEachChild(n, visit);
+  const visit = (n: ts.Node, nested: boolean): void => {
+    if (reason || (ts.isFunctionLike(n) && !ts.isArrowFunction(n))) return;
+    if (ts.isArrowFunction(n)) return ts.forEachChild(n.body, (c) => visitThisOnly(c));
+    if (ts.isReturnStatement(n)) {
+      if (n.expression || nested) reason = 'the callback returns a value or returns from inside an inner loop or switch, which has no counterpart in the batch loop';
+      else edits.push({ start: n.getStart(), end: n.getStart() + 'return'.length, text: 'continue' });
+      return;
+    }
+    if (n.kind === ts.SyntaxKind.ThisKeyword || (ts.isIdentifier(n) && n.text === 'arguments')) {
+      reason = 'the callback uses `this` or `arguments`, which mean something else in a loop';
+      return;
+    }
+    const inner = nested || ts.isIterationStatement(n, false) || ts.isSwitchStatement(n);
+    ts.forEachChild(n, (c) => visit(c, inner));
   };
-  if (ts.isBlock(cb.body)) visit(cb.body);
-  return reason;
+  // Inside an inner arrow function, `return` is that function's own: only `this`/`arguments` matter.
+  const visitThisOnly = (n: ts.Node): void => {
+    if (reason || (ts.isFunctionLike(n) && !ts.isArrowFunction(n))) return;
+    if (n.kind === ts.SyntaxKind.ThisKeyword || (ts.isIdentifier(n) && n.text === 'arguments')) reason = 'the callback uses `this` or `arguments`, which mean something else in a loop';
+    else ts.forEachChild(n, visitThisOnly);
+  };
+  if (ts.isBlock(cb.body)) visit(cb.body, false);
+  return reason ? { reason } : edits;
 }
 
 /** The statement a call stands as: `call;`, `await call;`, `await Promise.all(call);`. */
@@ -69,8 +89,8 @@ export function loopShape(loop: Loop): LoopShape | { reason: string } {
     if (!ts.isPropertyAccessExpression(callee) || !CALLBACK_SHAPES.has(callee.name.text)) return { reason: 'the automatic rewrite handles for...of, index loops over `rows.length`, and `rows.forEach`/`rows.map` callbacks; rewrite this loop with eachBatch by hand' };
     if (!cb || (!ts.isArrowFunction(cb) && !ts.isFunctionExpression(cb))) return { reason: 'the loop calls a named function rather than an inline callback, so there is no body to move into the batch' };
     if (cb.parameters.length !== 1 || !ts.isIdentifier(cb.parameters[0].name)) return { reason: 'the callback takes more than the item (an index or the array), which the batch loop does not provide' };
-    const why = callbackBodyReason(cb);
-    if (why) return { reason: why };
+    const moved = callbackBodyMove(cb);
+    if ('reason' in moved) return moved;
     const statement = statementOf(node);
     if (!statement) return { reason: "the callback loop's result is used, so the loop is not a statement Evolve can replace" };
     const b = cb.body;
@@ -78,7 +98,7 @@ export function loopShape(loop: Loop): LoopShape | { reason: string } {
     const body = expressionBody
       ? { node: b, start: b.getStart(sf), end: b.getEnd(), prefix: `{\n  ${ts.isAwaitExpression(unwrapParens(b as ts.Expression)) ? '' : 'await '}`, suffix: ';\n}' }
       : { node: b, start: b.getStart(sf), end: b.getEnd(), prefix: '', suffix: '' };
-    return { item: cb.parameters[0].name, statement, iterated: callee.expression, binding: `const ${cb.parameters[0].name.text}`, body, edits: [], ownReferences: [], cursor: false };
+    return { item: cb.parameters[0].name, statement, iterated: callee.expression, binding: `const ${cb.parameters[0].name.text}`, body, edits: moved, ownReferences: [], cursor: false };
   }
   if (loop.kind === 'cursor-while') return { reason: 'the loop steps a cursor with hasNext()/next(); rewrite it as eachBatch over the same find() by hand, or as `for await` first' };
   if (loop.kind === 'while' || loop.kind === 'do') return { reason: 'the loop pages by itself (a while loop); Evolve cannot tell its page query apart from its writes, so rewrite it with eachBatch by hand' };
