@@ -1,10 +1,12 @@
 // Document versions over a real JSON-RPC connection: a change that arrives after a newer one is
 // ignored, and a burst of 100 edits ends with the diagnostics of the last text and nothing after.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import type { CodeAction, PublishDiagnosticsParams, TextDocumentEdit } from 'vscode-languageserver-protocol';
-import { evolveDiagnostics, lineOf, LspClient } from './harness';
-import { openTrim } from './open-script';
+import type { CodeAction, FullDocumentDiagnosticReport, PublishDiagnosticsParams, TextDocumentEdit } from 'vscode-languageserver-protocol';
+import { capabilities, copyFixture, evolveDiagnostics, lineOf, LspClient } from './harness';
+import { openTrim, TRIM } from './open-script';
 
 const LOOP = 'for (const u';
 
@@ -75,5 +77,24 @@ test('100 rapid incremental edits: the final diagnostics match the final text, a
   assert.equal(client.published.filter((p) => p.uri === uri).at(-1), final, 'nothing published after the final version');
   const ready = await client.status((s) => s.state === 'ready', statusesBefore);
   assert.equal(ready.findings, 1);
+  assert.equal(await client.stop(), 0);
+});
+
+test('pull client: after a late older change, a diagnostic request reports the newest text', async (t) => {
+  const ws = copyFixture('knex-app');
+  const { client } = await LspClient.start(ws, capabilities({ pull: true }), { scanWorkspace: false });
+  t.after(() => client.kill());
+  const path = join(ws, TRIM);
+  const text = readFileSync(path, 'utf8');
+  const uri = await client.open(path, text);
+  const newest = `// v3\n// v3\n${text}`;
+  const change = (version: number, body: string) =>
+    client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text: body }] });
+  await change(3, newest);
+  await change(2, "exports.up = async () => {};\n");
+  const report = (await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as FullDocumentDiagnosticReport;
+  const [d] = evolveDiagnostics(report, 'unbatched-loop');
+  assert.equal(d.range.start.line, lineOf(newest, LOOP));
+  assert.equal((d.data as { version: number }).version, 3);
   assert.equal(await client.stop(), 0);
 });
