@@ -101,7 +101,8 @@ export const noConflictRetry: Rule = {
   check(context) {
     const seen = new Set<ts.Node>();
     // Innermost loops first, so a transaction is tied to the loop that runs it once per iteration.
-    for (const loop of loopsIn(context.sf).reverse()) {
+    // A copy: loopsIn's array is cached for the file and shared with the other rules.
+    for (const loop of [...loopsIn(context.sf)].reverse()) {
       const visit = (n: ts.Node): void => {
         if (ts.isCallExpression(n) && !seen.has(n)) {
           const run = transactionRun(n);
