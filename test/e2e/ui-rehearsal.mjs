@@ -46,6 +46,16 @@ export async function runRehearsalUiChecks({ url, shotsDir, failureDir, chromium
       await view.locator('#report', { hasText: 'users' }).waitFor({ timeout: 5000 });
       await page.screenshot({ path: `${shotsDir}/rehearsal-panel-done.png` });
     });
+    await check('"Rehearse again" in the panel runs it once more, and "Evolve: Show Rehearsals" lists both reports', async () => {
+      await panel(page).locator('#rehearse-again').click();
+      const running = page.locator('.statusbar-item', { hasText: 'Rehearsing' }).first();
+      await running.waitFor({ timeout: 60000 });
+      await running.waitFor({ state: 'hidden', timeout: 120000 });
+      await runCommand(page, 'Evolve: Show Rehearsals');
+      const rows = page.locator('.quick-input-list .monaco-list-row', { hasText: FAST });
+      await rows.nth(1).waitFor({ timeout: 30000 });
+      await page.keyboard.press('Escape');
+    });
     await check('cancels a second, slow run from its panel: it stops cleanly after the batch in flight', async () => {
       await runCommand(page, 'View: Close All Editors');
       await openFile(page, SLOW, 'export default async function backfillDisplayNamesSlowly');
