@@ -1,9 +1,11 @@
 // The batching rewrite on the repository's own bad examples (examples/<library>/*.bad.*): every
-// rewrite offered parses and leaves no unbatched loop behind, and the ones expected to be rewritten are.
+// rewrite offered parses, leaves no unbatched loop behind and type-checks with the examples' own
+// tsconfig (real library typings), and the ones expected to be rewritten are.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
+import ts from 'typescript';
 import { Analyzer } from '../../server/src/core/analyzer';
 import { defaultConfig } from '../../server/src/core/config';
 import { REWRITE_TITLE } from '../../server/src/core/fixes/batching/rewrite';
@@ -23,6 +25,7 @@ function badExamples(dir: string): string[] {
 
 test('every rewrite offered on examples/ parses and leaves no unbatched loop', () => {
   const rewritten: string[] = [];
+  const outputs = new Map<string, string>();
   for (const file of badExamples(examples)) {
     const text = readFileSync(file, 'utf8');
     const loops = analyzer.analyzeFile(file, text).findings.filter((f) => f.ruleId === 'unbatched-loop');
@@ -35,6 +38,7 @@ test('every rewrite offered on examples/ parses and leaves no unbatched loop', (
       const left = analyzer.analyzeFile(file, output).findings.filter((f) => f.ruleId === 'unbatched-loop');
       assert.equal(left.length, loops.length - 1, `${name}: the rewritten loop is no longer reported`);
       rewritten.push(name);
+      outputs.set(file, output);
     }
   }
   assert.deepEqual(rewritten.sort(), [
@@ -43,4 +47,17 @@ test('every rewrite offered on examples/ parses and leaves no unbatched loop', (
     'mongodb/migrations/20240815-split-product-price.bad.ts',
     'sequelize/mark-overdue-invoices.bad.ts',
   ]);
+
+  // The examples' program with the rewritten texts in place of the originals.
+  const configPath = join(examples, 'tsconfig.json');
+  const config = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+  assert.ok(config);
+  const host = ts.createCompilerHost(config.options);
+  const readFile = host.readFile.bind(host);
+  host.readFile = (f) => outputs.get(f) ?? readFile(f);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (f, lang, onError) => (outputs.has(f) ? ts.createSourceFile(f, outputs.get(f)!, lang) : getSourceFile(f, lang, onError));
+  const program = ts.createProgram({ rootNames: [...outputs.keys()].filter((f) => f.endsWith('.ts')), options: config.options, host });
+  const errors = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n') + (d.file ? ` (${relative(examples, d.file.fileName)})` : ''));
+  assert.deepEqual(errors, [], 'the rewritten examples type-check');
 });
