@@ -144,6 +144,9 @@ test('evolve rehearse --site-load: usage errors exit 2 with the reason', async (
     assert.equal(code, 2, `${args.join(' ')}: ${stderr}`);
     assert.match(stderr, message);
   }
+  const help = await cli(['--help'], ws.dir);
+  assert.equal(help.code, 0);
+  for (const option of ['--site-load RATE', '--site-tables a,b', '--site-workload FILE', '--max-site-p99-ms N']) assert.ok(help.stdout.includes(option), `--help lists ${option}`);
   const pglite = await cli(['noop.ts', '--snapshot', 'pgdata', '--engine', 'pglite', '--site-load', '10'], ws.dir);
   assert.equal(pglite.code, 2);
   assert.match(pglite.stderr, /--site-load needs a SQLite or PostgreSQL snapshot: PGlite serves a single connection/);
