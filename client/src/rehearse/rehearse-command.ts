@@ -50,6 +50,19 @@ function readArgs(arg: unknown): RehearseScriptArgs {
   return { uri: text(raw.uri), snapshot: text(raw.snapshot), resumeCheck: count(raw.resumeCheck), siteLoad: count(raw.siteLoad) };
 }
 
+/**
+ * The script in the active editor; with a rehearsal panel focused there is none, so the one
+ * TypeScript or JavaScript file on disk in view, if there is exactly one.
+ */
+function currentScript(): vscode.Uri | undefined {
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active) return active;
+  const inView = vscode.window.visibleTextEditors
+    .map((e) => e.document)
+    .filter((d) => d.uri.scheme === 'file' && ['typescript', 'javascript'].includes(d.languageId));
+  return inView.length === 1 ? inView[0].uri : undefined;
+}
+
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Routes the server's code lens ("evolve.rehearse", no picker) to this command, so VS Code users get the picker and the panel. */
@@ -121,7 +134,7 @@ export class RehearseCommand implements vscode.Disposable {
     const client = this.client();
     if (!client?.isRunning()) return this.fail('the language server is not running (see "Evolve: Show Output", or run "Evolve: Restart Server")');
     const args = readArgs(arg);
-    const uri = args.uri ? vscode.Uri.parse(args.uri) : vscode.window.activeTextEditor?.document.uri;
+    const uri = args.uri ? vscode.Uri.parse(args.uri) : currentScript();
     if (!uri || uri.scheme !== 'file') return this.fail('open the evolve script to rehearse (a file on disk), then run this command again');
     // The rehearsal runs the file on disk: unsaved edits would not be rehearsed.
     await vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && d.isDirty)?.save();
@@ -131,7 +144,12 @@ export class RehearseCommand implements vscode.Disposable {
     if (args.snapshot) {
       snapshot = { value: args.snapshot, label: redactSource(args.snapshot) };
     } else {
-      const named = await client.sendRequest(ListSnapshotsRequest, { uri: uri.toString() });
+      let named;
+      try {
+        named = await client.sendRequest(ListSnapshotsRequest, { uri: uri.toString() });
+      } catch (error) {
+        return this.fail(`the language server could not list the snapshots: ${describe(error)}`, scriptLabel);
+      }
       snapshot = await this.picker.pick(uri, named);
       if (snapshot && args.resumeCheck === undefined && args.siteLoad === undefined) options = await pickRunOptions(scriptLabel);
     }
