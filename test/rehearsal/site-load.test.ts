@@ -105,6 +105,22 @@ test('site load (sqlite): a cancel and a crash of the child end the site process
   }
 });
 
+test('site load (sqlite): a cancel during the baseline stops before the script starts and ends the site', async (t) => {
+  const ws = workspace(t);
+  seedSqlite(join(ws.dir, 'app.db'), 100);
+  ws.write('noop.ts', "export default async function ({ log }: { log: (s: string) => void }) { log('the script ran'); }\n");
+  const r = rehearse(ws, { script: 'noop.ts', snapshot: 'app.db', siteLoad: { rate: 20, baselineMs: 60_000 } });
+  await r.when((e) => e.type === 'log' && /site load: process \d+ sends/.test(e.line));
+  const pid = sitePid(r.events);
+  r.run.cancel();
+  const report = await r.report;
+  assert.equal(report.status, 'cancelled');
+  assert.match(report.error?.message ?? '', /stopped before the script started/);
+  assert.ok(!r.events.some((e) => e.type === 'log' && e.line === 'the script ran'), 'the script never started');
+  assert.equal(running(pid), false);
+  assert.deepEqual(leftovers(ws), []);
+});
+
 test('evolve rehearse --site-load: the summary, --max-site-p99-ms exit codes and the JSON report', async (t) => {
   const ws = workspace(t);
   seedSqlite(join(ws.dir, 'app.db'), 300);
