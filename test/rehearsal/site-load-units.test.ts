@@ -27,6 +27,8 @@ test('workload file: a valid file, its defaults and a seeded request stream by w
   assert.ok(reads.every((r) => r.params[0] === 10 || r.params[0] === 20));
   for (const w of requests.filter((r) => r.write)) assert.ok(['a', 'b'].includes(w.params[0] as string) && [5, 6].includes(w.params[1] as number));
   assert.deepEqual(Array.from({ length: 5 }, requestStream(workload, tables, seededRandom(42))), requests.slice(0, 5), 'the same seed, the same stream');
+  const none = requestStream(workload, new Map([['users', { name: 'users', key: 'id', keys: [] }]]), seededRandom(1));
+  assert.ok(Array.from({ length: 20 }, none).filter((r) => !r.write).every((r) => r.params[0] === null), 'an empty table gives NULL keys');
 });
 
 test('workload file: every mistake is named with its place', () => {

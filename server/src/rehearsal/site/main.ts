@@ -43,7 +43,9 @@ async function start(command: SiteStartCommand): Promise<Site> {
   const workload = options.workloadFile ? readWorkload(options.workloadFile) : null;
   let chosen: TableInfo[];
   if (workload) {
-    chosen = chooseTables(all, workloadTables(workload), '').tables;
+    // Only the tables its {"key": table} parameters draw keys from.
+    const needed = workloadTables(workload);
+    chosen = needed.length > 0 ? chooseTables(all, needed, '').tables : [];
   } else {
     const { tables, notes } = chooseTables(all, options.tables, readFileSync(command.script, 'utf8'));
     for (const line of notes) reply({ type: 'log', line });
@@ -53,7 +55,7 @@ async function start(command: SiteStartCommand): Promise<Site> {
   const empty = loaded.filter((t) => t.keys.length === 0);
   const withRows = workload ? loaded : loaded.filter((t) => t.keys.length > 0);
   if (empty.length > 0) reply({ type: 'log', line: `site load: ${empty.map((t) => t.name).join(', ')} ${empty.length > 1 ? 'have' : 'has'} no rows to read or write${workload ? '' : '; left out'}.` });
-  if (withRows.length === 0) throw new SiteError(`site load: no table with rows and a single-column primary key to read and write (tables: ${all.map((t) => t.name).join(', ') || 'none'}).`);
+  if (!workload && withRows.length === 0) throw new SiteError(`site load: no table with rows and a single-column primary key to read and write (tables: ${all.map((t) => t.name).join(', ') || 'none'}).`);
   const random = seededRandom(options.seed);
   const next = requestStream(workload ?? defaultWorkload(withRows, options.writeRatio, driver.quote, driver.placeholder), new Map(withRows.map((t) => [t.name, t])), random);
   reply({ type: 'ready', pid: process.pid, tables: withRows.map((t) => t.name), connections: driver.connections });

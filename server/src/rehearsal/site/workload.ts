@@ -162,7 +162,11 @@ export function requestStream(workload: Workload, tables: Map<string, SiteTable>
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
   const param = (spec: ParamSpec): unknown => {
     if (spec === null || typeof spec !== 'object') return spec;
-    if ('key' in spec) return pick(tables.get(spec.key)?.keys ?? [null]);
+    if ('key' in spec) {
+      // A table with no rows has no key to draw: NULL matches no row, as a request for a missing one would.
+      const keys = tables.get(spec.key)?.keys ?? [];
+      return keys.length > 0 ? pick(keys) : null;
+    }
     if ('int' in spec) return spec.int[0] + Math.floor(random() * (spec.int[1] - spec.int[0] + 1));
     return pick(spec.pick);
   };
