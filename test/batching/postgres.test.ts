@@ -114,20 +114,23 @@ describe('batching rewrite: same final data as the original loop (PostgreSQL, PG
     assert.deepEqual(rewritten, original);
   });
 
-  test('TypeORM (DataSource, real PostgreSQL)', async (t) => {
-    const pools = await seededPools();
-    if ('skip' in pools) return t.skip(pools.skip);
-    const { original, rewritten } = await bothRuns('typeorm', pools, async (mod, db) => {
-      const dataSource = await new DataSource({ type: 'postgres', url: db.url, entities: [mod.User], logging: false }).initialize();
-      try {
-        await mod.run(dataSource);
-      } finally {
-        await dataSource.destroy();
-      }
-    }, requireWithLegacyDecorators);
-    assert.ok(original.some((r: any) => r.slug === 'user 3'), 'the original loop did its work');
-    assert.deepEqual(rewritten, original);
-  });
+  // A repository's find() and the EntityManager's find(Entity, options).
+  for (const [fixture, work] of [['typeorm', 'user 3'], ['typeorm-manager', 'u3@acme.test']]) {
+    test(`${fixture} (DataSource, real PostgreSQL)`, async (t) => {
+      const pools = await seededPools();
+      if ('skip' in pools) return t.skip(pools.skip);
+      const { original, rewritten } = await bothRuns(fixture, pools, async (mod, db) => {
+        const dataSource = await new DataSource({ type: 'postgres', url: db.url, entities: [mod.User], logging: false }).initialize();
+        try {
+          await mod.run(dataSource);
+        } finally {
+          await dataSource.destroy();
+        }
+      }, requireWithLegacyDecorators);
+      assert.ok(original.some((r: any) => r.slug === work || r.email === work), 'the original loop did its work');
+      assert.deepEqual(rewritten, original);
+    });
+  }
 
   test('PGlite', async () => {
     const open = async (): Promise<Opened<PGlite>> => {

@@ -29,11 +29,26 @@ function entityKey(entity: ts.Expression): string | undefined {
 }
 
 interface RepositoryRead {
-  /** `dataSource`, `queryRunner.manager`: what getRepository is called on. */
+  /** `dataSource`, `queryRunner.manager`: what getRepository (or find) is called on. */
   source: ts.Expression;
   entity: ts.Expression;
   /** The repository variable, when the read goes through one. */
   repository?: ts.VariableDeclaration;
+  /** `manager.find(Entity, options)`: the options are the second argument. */
+  viaManager?: boolean;
+}
+
+/** `manager.find(Entity, options)` on an EntityManager: `dataSource.manager`, `queryRunner.manager`, a `manager: EntityManager`. */
+function managerRead(read: ts.CallExpression): RepositoryRead | undefined {
+  const callee = unwrap(read.expression);
+  if (!ts.isPropertyAccessExpression(callee) || read.arguments.length < 1 || read.arguments.length > 2) return undefined;
+  const target = unwrap(callee.expression);
+  const entity = unwrap(read.arguments[0]);
+  if (!ts.isIdentifier(entity) && !ts.isStringLiteral(entity)) return undefined;
+  const isManager = ts.isPropertyAccessExpression(target)
+    ? target.name.text === 'manager'
+    : ts.isIdentifier(target) && (/manager$/i.test(target.text) || /\bEntityManager\b/.test((resolveIdentifier(target) as ts.ParameterDeclaration | undefined)?.type?.getText() ?? ''));
+  return isManager ? { source: target, entity: read.arguments[0], viaManager: true } : undefined;
 }
 
 /** `repo.find(...)` with `const repo = source.getRepository(Entity)`, or `source.getRepository(Entity).find(...)`. */
@@ -52,14 +67,15 @@ function repositoryRead(read: ts.CallExpression): RepositoryRead | undefined {
 
 export function deriveTypeorm(read: ts.CallExpression): Derivation | undefined {
   if (nameOfCallee(read.expression) !== 'find' || callChain(read).length > 2) return undefined;
-  const repo = repositoryRead(read);
+  const repo = repositoryRead(read) ?? managerRead(read);
   if (!repo) return undefined;
   const source = unwrap(repo.source);
   // `dataSource`, `manager`, `queryRunner.manager`, `dataSource.manager`: a name, or a name's `.manager`.
   const root = ts.isIdentifier(source) ? source : ts.isPropertyAccessExpression(source) && source.name.text === 'manager' && ts.isIdentifier(source.expression) ? source.expression : undefined;
   if (!root) return { reason: 'getRepository() is not called on a plain DataSource or EntityManager' };
-  const arg = read.arguments[0] ? unwrap(read.arguments[0]) : undefined;
-  if (read.arguments.length > 1 || (arg && !ts.isObjectLiteralExpression(arg))) return { reason: 'the find options are not one object literal Evolve can extend' };
+  const optionsArg = read.arguments[repo.viaManager ? 1 : 0];
+  const arg = optionsArg ? unwrap(optionsArg) : undefined;
+  if (read.arguments.length > (repo.viaManager ? 2 : 1) || (arg && !ts.isObjectLiteralExpression(arg))) return { reason: 'the find options are not one object literal Evolve can extend' };
   const key = entityKey(unwrap(repo.entity));
   const kept: string[] = [];
   let where: string[] = [];
