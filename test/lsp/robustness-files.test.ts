@@ -88,3 +88,21 @@ for (const bom of ['', '\uFEFF']) {
     assert.equal(await client.stop(), 0);
   });
 }
+
+test('a created or changed event for a script that is already gone again reports nothing and clears what was there', async (t) => {
+  const ws = copyFixture('knex-app');
+  const { client } = await LspClient.start(ws);
+  t.after(() => client.kill());
+  await client.status((s) => s.state === 'ready' && s.files === 2);
+  const trim = join(ws, TRIM);
+  const ghost = join(ws, 'migrations/20240103000000_temporary.js');
+  const since = client.published.length;
+  rmSync(trim); // reported by the scan, now deleted, but the watcher says "changed"
+  const statuses = client.statuses.length;
+  await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(ghost), type: 1 }, { uri: uriOf(trim), type: 2 }] });
+  const ready = await client.status(() => true, statuses);
+  assert.deepEqual({ findings: ready.findings, files: ready.files }, { findings: 1, files: 1 });
+  assert.ok(!client.published.slice(since).some((p) => p.uri === uriOf(ghost)), 'nothing for a file that never existed');
+  assert.deepEqual((await client.diagnosticsFor(uriOf(trim), () => true, since)).diagnostics, []);
+  assert.equal(await client.stop(), 0);
+});

@@ -2,7 +2,7 @@
 // diagnostics of open documents current (pull where the client supports it, push otherwise),
 // reports evolve.config.json problems in that file, and answers code actions from diagnostic data.
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import {
   CodeActionKind,
   FileChangeType,
@@ -207,7 +207,9 @@ export class EvolveService {
     for (const change of changes) {
       const path = uriToPath(change.uri);
       if (!path || this.documents.get(change.uri)) continue;
-      if (change.type === FileChangeType.Deleted) this.unpublish(path);
+      // A created or changed event can arrive after the file is gone again (a checkout's temporary
+      // files, coalesced watcher events): it is a deletion, not a file to report as unreadable.
+      if (change.type === FileChangeType.Deleted || !existsSync(path)) this.unpublish(path);
       else if (reportUnopened && this.configs.isEvolveScript(path)) this.publish(path, this.analyse(path, pathToUri(path), null));
     }
     this.refreshAllDocuments();
