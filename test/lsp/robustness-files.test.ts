@@ -1,5 +1,6 @@
 // Files that change under the server, over a real JSON-RPC connection: a script deleted while the
-// workspace scan runs, and an evolve.config.json that stops being valid JSON (with and without a BOM).
+// workspace scan runs, an evolve.config.json that stops being valid JSON (with and without a BOM),
+// and watcher events for files that are already gone.
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
