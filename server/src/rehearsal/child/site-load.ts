@@ -76,6 +76,7 @@ export async function startSiteLoad(command: StartCommand, target: string, signa
   const next = <T extends SiteReply['type']>(type: T, timeoutMs?: number): Promise<Extract<SiteReply, { type: T }>> =>
     new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
+      let late = false;
       const check = () => {
         const error = replies.find((r) => r.type === 'error');
         const found = replies.find((r) => r.type === type);
@@ -84,6 +85,7 @@ export async function startSiteLoad(command: StartCommand, target: string, signa
         else if (error?.type === 'error') failure = error.message;
         else if (exited !== null) failure = `site load: the site process ended (${exited}) before it was ${type === 'report' ? 'done' : 'ready'}.${stderrTail.length ? `\n${stderrTail.join('\n')}` : ''}`;
         else if (signal.aborted && type !== 'report') failure = 'site load: the rehearsal was stopped before the script started.';
+        else if (late) failure = `site load: the site process gave no ${type} within ${timeoutMs} ms.`;
         else return;
         waiters.delete(check);
         clearTimeout(timer);
@@ -92,7 +94,7 @@ export async function startSiteLoad(command: StartCommand, target: string, signa
       };
       waiters.add(check);
       signal.addEventListener('abort', check);
-      if (timeoutMs) timer = setTimeout(() => ((exited ??= 'no report in time'), check()), timeoutMs);
+      if (timeoutMs) timer = setTimeout(() => ((late = true), check()), timeoutMs);
       check();
     });
 
