@@ -60,9 +60,9 @@ export async function runRehearsalUiChecks({ url, shotsDir, failureDir, chromium
       await runCommand(page, 'View: Close All Editors');
       await openFile(page, SLOW, 'export default async function backfillDisplayNamesSlowly');
       await rehearseFromPalette(page);
-      // Mirrored outside the panel too: the cancellable notification and the status bar.
-      await page.locator('.notification-toast', { hasText: `Evolve: rehearsing scripts/${SLOW}` }).first().waitFor({ timeout: 60000 });
-      await page.locator('.statusbar-item', { hasText: 'Rehearsing' }).first().waitFor({ timeout: 60000 });
+      // Mirrored outside the panel too: the cancellable notification and the status bar, from the work-done progress.
+      await page.locator('.notification-toast', { hasText: `Evolve: rehearsing scripts/${SLOW}` }).filter({ hasText: /of 1,000 rows/ }).first().waitFor({ timeout: 120000 });
+      await page.locator('.statusbar-item', { hasText: /Rehearsing \d+%/ }).first().waitFor({ timeout: 60000 });
       const view = panel(page);
       await view.locator('#progress-text', { hasText: /[1-9][\d,]* of 1,000 rows/ }).waitFor({ timeout: 120000 });
       await view.locator('#cancel').click();
@@ -70,6 +70,16 @@ export async function runRehearsalUiChecks({ url, shotsDir, failureDir, chromium
       await view.locator('#report').waitFor({ timeout: 5000 });
       await page.locator('.statusbar-item', { hasText: 'Rehearsing' }).waitFor({ state: 'hidden', timeout: 30000 });
       await page.screenshot({ path: `${shotsDir}/rehearsal-panel-cancelled.png` });
+    });
+    await check("cancels a third run from its notification's Cancel button", async () => {
+      await runCommand(page, 'View: Close All Editors');
+      await openFile(page, SLOW, 'export default async function backfillDisplayNamesSlowly');
+      await rehearseFromPalette(page);
+      const toast = page.locator('.notification-toast', { hasText: `Evolve: rehearsing scripts/${SLOW}` }).filter({ hasText: /of 1,000 rows/ }).first();
+      await toast.waitFor({ timeout: 120000 });
+      await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
+      await panel(page).locator('#status', { hasText: /^Cancelled in/ }).waitFor({ timeout: 60000 });
+      await toast.waitFor({ state: 'hidden', timeout: 30000 });
     });
   } catch (err) {
     results.push({ name: 'rehearsal UI pass', ok: false, error: err.message });
