@@ -121,6 +121,20 @@ test('siteLoad: a simulated site runs beside the script, its samples are relayed
   assert.equal(await client.stop(), 0);
 });
 
+test('resumeCheck: the kills and reruns of a resume check, with each run counted in the progress', async (t) => {
+  const ws = rehearseWorkspace(t);
+  const { client } = await startServer(t, ws.dir);
+  const uri = uriOf(ws.batched);
+  const report = (await client.connection.sendRequest('workspace/executeCommand', rehearseRequest({ uri, snapshot: 'nightly', resumeCheck: 1, seed: 7 }, 'resume'))) as RehearsalReport;
+  assert.equal(report.status, 'ok', JSON.stringify(report.error));
+  assert.equal(report.resumeCheck?.status, 'pass', JSON.stringify(report.resumeCheck));
+  assert.equal(report.resumeCheck?.seed, 7);
+  const messages = progressOf(client.progress, 'resume').flatMap((p) => (p.message ? [p.message] : []));
+  for (const run of [1, 2, 3]) assert.ok(messages.some((m) => m.startsWith(`Resume check, run ${run} of 3: `)), JSON.stringify(messages));
+  assert.deepEqual(leftWorkDirs(), [], 'every snapshot of the check is removed');
+  assert.equal(await client.stop(), 0);
+});
+
 test('shutdown cancels a running rehearsal and waits until it has cleaned up', async (t) => {
   const ws = rehearseWorkspace(t);
   const { client, rehearsals } = await startServer(t, ws.dir);

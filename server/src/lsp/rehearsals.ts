@@ -82,19 +82,7 @@ export class Rehearsals {
     }
     const { uri } = checked;
     progress.begin(`Rehearsing ${basename(checked.path)}`, undefined, 'Copying the snapshot…', true);
-    const attempts = checked.resumeCheck === undefined ? 0 : checked.resumeCheck + 2;
-    let attempt = 0;
-    const relay = new EventRelay((event, atMs) => {
-      this.host.connection.sendNotification(RehearsalEventNotification, { runId, uri, atMs, event }).catch(() => undefined);
-      if (event.type === 'started') attempt++;
-      const prefix = attempts ? `Resume check, run ${attempt} of ${attempts}: ` : '';
-      if (event.type === 'snapshot-ready') progress.report(`${prefix}running the script…`);
-      if (event.type === 'progress') {
-        const { percentage, message } = describeProgress(event.progress);
-        if (percentage === undefined) progress.report(prefix + message);
-        else progress.report(percentage, prefix + message);
-      }
-    });
+    const relay = this.relay(runId, uri, progress, checked.resumeCheck);
     let run: ActiveRun;
     try {
       run = this.start(checked, options, (event) => relay.push(event));
@@ -194,6 +182,23 @@ export class Rehearsals {
     const abort = new AbortController();
     const done = runResumeCheck(options, { kills: args.resumeCheck, seed: args.seed ?? randomInt(2 ** 31) }, onEvent, abort.signal);
     return { cancel: () => abort.abort(), done };
+  }
+
+  /** Each event as a notification, and the work-done progress it means (a resume check's runs counted). */
+  private relay(runId: string, uri: string, progress: Progress, kills: number | undefined): EventRelay {
+    const attempts = kills === undefined ? 0 : kills + 2;
+    let attempt = 0;
+    return new EventRelay((event, atMs) => {
+      this.host.connection.sendNotification(RehearsalEventNotification, { runId, uri, atMs, event }).catch(() => undefined);
+      if (event.type === 'started') attempt++;
+      const prefix = attempts ? `Resume check, run ${attempt} of ${attempts}: ` : '';
+      if (event.type === 'snapshot-ready') progress.report(`${prefix}running the script…`);
+      if (event.type === 'progress') {
+        const { percentage, message } = describeProgress(event.progress);
+        if (percentage === undefined) progress.report(prefix + message);
+        else progress.report(percentage, prefix + message);
+      }
+    });
   }
 
   /** The client's token when it sent one; else progress the server creates, where the client supports it. */
