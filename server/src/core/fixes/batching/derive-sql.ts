@@ -29,6 +29,18 @@ export function quoteSql(text: string): string {
   return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r?\n/g, '\\n')}'`;
 }
 
+/**
+ * The node-postgres type of each batch's connection, when the handle's declared type or constructor
+ * shows it: a Pool lends a PoolClient per batch, a Client runs the batches itself.
+ */
+function pgBatchClientType(handle: ts.Identifier): 'PoolClient' | 'Client' | undefined {
+  const decl = resolveIdentifier(handle);
+  const declared = decl && (ts.isParameter(decl) || ts.isVariableDeclaration(decl)) ? `${decl.type?.getText() ?? ''} ${decl.initializer?.getText() ?? ''}` : '';
+  if (/\b(Pool|PoolClient)\b/.test(declared)) return 'PoolClient';
+  if (/\bClient\b/.test(declared)) return 'Client';
+  return undefined;
+}
+
 /** Which PostgreSQL client a handle is, from its declared type, its constructor or the file's imports. */
 function postgresClient(handle: ts.Identifier): 'pg' | 'pglite' | undefined {
   const decl = resolveIdentifier(handle);
@@ -64,8 +76,13 @@ export function derivePostgresQuery(read: ts.CallExpression): Derivation | undef
   const used = Math.max(0, ...[...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])), values?.elements.length ?? 0);
   const isTs = /\.(m|c)?tsx?$/.test(read.getSourceFile().fileName);
   const typeArgs = read.typeArguments ? `<${read.typeArguments.map((t) => t.getText()).join(', ')}>` : '';
+  // Typed as pg's own client, the batch's handle keeps `query<Row>(...)` and every query overload.
+  const batchType = client === 'pg' && isTs ? pgBatchClientType(handle) : undefined;
+  const generic = client === 'pglite' || !!batchType;
   return {
     adapter: client === 'pg' ? 'pgAdapter' : 'pgliteAdapter',
+    adapterCall: batchType ? `pgAdapter<${batchType}>(${handle.text})` : undefined,
+    imports: batchType ? [{ module: 'pg', names: [`type ${batchType}`] }] : undefined,
     handle,
     key: parts.key,
     resultRows: true,
@@ -76,9 +93,9 @@ export function derivePostgresQuery(read: ts.CallExpression): Derivation | undef
       const keyset = `(${col} > ${a} OR ${a} IS NULL)`;
       const text = `SELECT ${parts.columns} FROM ${parts.from} WHERE ${parts.where ? `(${parts.where}) AND ${keyset}` : keyset} ORDER BY ${col} LIMIT ${s}`;
       const params = [...(values?.elements.map((e) => e.getText()) ?? []), 'after ?? null', 'size'].join(', ');
-      // PgQueryable.query (the pg adapter's batch handle) is not generic: the row type becomes a cast.
-      const call = client === 'pglite' ? `${tx}.query${typeArgs}(${quoteSql(text)}, [${params}])` : `${tx}.query(${quoteSql(text)}, [${params}])`;
-      const cast = client === 'pg' && typeArgs ? ` as ${read.typeArguments![0].getText()}[]` : '';
+      // PgQueryable.query (the pg adapter's default batch handle) is not generic: the row type becomes a cast.
+      const call = generic ? `${tx}.query${typeArgs}(${quoteSql(text)}, [${params}])` : `${tx}.query(${quoteSql(text)}, [${params}])`;
+      const cast = !generic && typeArgs ? ` as ${read.typeArguments![0].getText()}[]` : '';
       return `async ${isTs ? `(after: any, size: number, ${tx})` : `(after, size, ${tx})`} =>\n  (await ${call}).rows${cast}`;
     },
   };

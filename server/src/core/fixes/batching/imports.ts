@@ -25,12 +25,15 @@ function requireOf(s: ts.Statement): { decl: ts.VariableDeclaration; module: str
 export function importEdits(sf: ts.SourceFile, names: string[], modulePath = RUNTIME_MODULE): TextEdit[] {
   const esm = isEsm(sf);
   for (const s of sf.statements) {
-    // A type-only import cannot take values (`Op`, `MoreThan`): those get an import of their own.
-    if (esm && ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === modulePath && !s.importClause?.isTypeOnly) {
+    // A type-only import cannot take values (`Op`, `MoreThan`): those get an import of their own;
+    // it takes types (`type PoolClient`) without their `type` keyword.
+    const typeOnly = !!(ts.isImportDeclaration(s) && s.importClause?.isTypeOnly);
+    const allTypes = names.every((n) => n.startsWith('type '));
+    if (esm && ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === modulePath && (!typeOnly || allTypes)) {
       const bindings = s.importClause?.namedBindings;
       if (bindings && ts.isNamedImports(bindings)) {
         const have = new Set(bindings.elements.map((e) => e.name.text));
-        const missing = names.filter((n) => !have.has(n));
+        const missing = names.filter((n) => !have.has(n.replace(/^type /, ''))).map((n) => (typeOnly ? n.replace(/^type /, '') : n));
         if (missing.length === 0) return [];
         const last = bindings.elements[bindings.elements.length - 1];
         return [{ start: last.getEnd(), end: last.getEnd(), newText: `, ${missing.join(', ')}` }];
