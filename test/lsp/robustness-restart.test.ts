@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { ResponseError } from 'vscode-jsonrpc';
 import { copyFixture, evolveDiagnostics, lineOf, LspClient, uriOf } from './harness';
 
 const TRIM = 'migrations/20240101000000_trim_user_names.js';
@@ -21,12 +22,17 @@ test('restart: files fixed meanwhile get no diagnostics from the new server, the
   const slugsUri = await first.open(slugs, slugsText);
   await first.change(slugsUri, edited);
 
-  // The old server answers shutdown, publishes nothing after it (the edit's debounced analysis was
-  // still pending), and exits cleanly on exit.
+  // The old server answers shutdown, refuses requests after it, publishes nothing after it (the
+  // edit's debounced analysis was still pending), and exits cleanly on exit.
   // 'close', not 'exit': every message the old server wrote has been read by then.
   const exited = new Promise<number | null>((resolve) => first.child.once('close', resolve));
   await first.connection.sendRequest('shutdown');
   const publishedAtShutdown = first.published.length;
+  const refused = await first.connection
+    .sendRequest('textDocument/codeAction', { textDocument: { uri: slugsUri }, range: { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } }, context: { diagnostics: [] } })
+    .then(() => undefined, (error: unknown) => error);
+  assert.ok(refused instanceof ResponseError && refused.code === -32600, `a request after shutdown is refused with InvalidRequest: ${String(refused)}`);
+  assert.match(refused.message, /shutting down/);
   await first.connection.sendNotification('exit');
   assert.equal(await exited, 0);
   first.connection.dispose();

@@ -48,6 +48,8 @@ export class EvolveLanguageServer {
   /** Settles once registrations and settings are done: later notifications wait for it, or a config
    * change arriving meanwhile would act on default settings (e.g. scan a workspace the user opted out of). */
   private ready: Promise<void> = Promise.resolve();
+  /** Set by `shutdown`; server.ts refuses every later request. */
+  isShutDown = false;
 
   constructor(private readonly connection: Connection) {
     this.service = new EvolveService(connection);
@@ -177,6 +179,7 @@ export class EvolveLanguageServer {
 
   /** Running rehearsals are cancelled and waited for, so none leaves a snapshot behind. */
   async shutdown(): Promise<void> {
+    this.isShutDown = true;
     this.scanner.cancel();
     this.service.dispose();
     await this.rehearsals.dispose();
