@@ -39,7 +39,7 @@ export function importEdits(sf: ts.SourceFile, names: string[], modulePath = RUN
         return [{ start: last.getEnd(), end: last.getEnd(), newText: `, ${missing.join(', ')}` }];
       }
     }
-    const req = !esm ? requireOf(s) : undefined;
+    const req = !esm && !names.some((n) => n.startsWith('type ')) ? requireOf(s) : undefined;
     if (req && req.module === modulePath && ts.isObjectBindingPattern(req.decl.name)) {
       const have = new Set(req.decl.name.elements.map((e) => (e.name as ts.Identifier).text));
       const missing = names.filter((n) => !have.has(n));
@@ -48,7 +48,12 @@ export function importEdits(sf: ts.SourceFile, names: string[], modulePath = RUN
       return [{ start: last.getEnd(), end: last.getEnd(), newText: `, ${missing.join(', ')}` }];
     }
   }
-  const line = esm ? `import { ${names.join(', ')} } from '${modulePath}';` : `const { ${names.join(', ')} } = require('${modulePath}');`;
+  // Types only (`type PoolClient`): an `import type`, which a CommonJS-style TypeScript file takes too.
+  const line = names.every((n) => n.startsWith('type '))
+    ? `import type { ${names.map((n) => n.slice(5)).join(', ')} } from '${modulePath}';`
+    : esm
+      ? `import { ${names.join(', ')} } from '${modulePath}';`
+      : `const { ${names.join(', ')} } = require('${modulePath}');`;;
   // After the last import/require at the top of the file, else after leading comments and directives.
   let anchor: ts.Statement | undefined;
   for (const s of sf.statements) {
