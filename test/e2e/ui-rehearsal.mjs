@@ -56,6 +56,23 @@ export async function runRehearsalUiChecks({ url, shotsDir, failureDir, chromium
       await rows.nth(1).waitFor({ timeout: 30000 });
       await page.keyboard.press('Escape');
     });
+    await check('picks a snapshot file with "Browse for a file…"; it is then among the recent ones', async () => {
+      await runCommand(page, 'View: Close All Editors');
+      await openFile(page, FAST, 'export default async function backfillDisplayNames');
+      await runCommand(page, 'Evolve: Rehearse Script Against Snapshot');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Browse for a file…' }).first().click({ timeout: 60000 });
+      // code-server's file dialog is a quick input: type the file's path.
+      await page.locator('.quick-input-widget input').fill(`${new URL(url).searchParams.get('folder')}/data/app.sqlite`);
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget', { hasText: 'how' }).waitFor({ timeout: 30000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'run the script once on the copy' }).first().click();
+      await panel(page).locator('#status', { hasText: /^Finished in/ }).waitFor({ timeout: 120000 });
+      await panel(page).locator('#snapshot-label', { hasText: 'snapshot: data/app.sqlite' }).waitFor({ timeout: 5000 });
+      await runCommand(page, 'Evolve: Rehearse Script Against Snapshot');
+      // The config's "e2e" (./data/app.sqlite) and now the recent file.
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'data/app.sqlite' }).nth(1).waitFor({ timeout: 30000 });
+      await page.keyboard.press('Escape');
+    });
     await check('cancels a second, slow run from its panel: it stops cleanly after the batch in flight', async () => {
       await runCommand(page, 'View: Close All Editors');
       await openFile(page, SLOW, 'export default async function backfillDisplayNamesSlowly');
