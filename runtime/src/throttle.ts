@@ -7,7 +7,19 @@ export type ThrottleOptions =
    * Adaptive: while batches take longer than the target (the database is busy), the pause grows
    * (doubling, up to maxPauseMs, default 10 s); when they are back under it, the pause halves.
    */
-  | { targetBatchMs: number; maxPauseMs?: number };
+  | { targetBatchMs: number; maxPauseMs?: number }
+  /**
+   * Proportional: the batches hold the database at most this share of the time (0 < dutyCycle <= 1);
+   * after a batch of B ms the pause is B × (1 − dutyCycle) / dutyCycle, up to maxPauseMs (default
+   * 10 s). For SQLite, whose waiting writers poll with sleeps that grow with their wait: the longer
+   * the batch held the write lock, the longer the gap they need to find it free.
+   */
+  | { dutyCycle: number; maxPauseMs?: number };
+
+function checkMaxPause(maxPauseMs: number): number {
+  if (!(maxPauseMs >= 0)) throw new RangeError(`evolve-runtime: throttle.maxPauseMs must be a number >= 0, got ${maxPauseMs}.`);
+  return maxPauseMs;
+}
 
 /** Returns a function that, given the batch's duration, says how long to pause before the next one. */
 export function createThrottle(options: ThrottleOptions | undefined): (batchMs: number) => number {
@@ -16,7 +28,15 @@ export function createThrottle(options: ThrottleOptions | undefined): (batchMs: 
     if (!(options.pauseMs >= 0)) throw new RangeError(`evolve-runtime: throttle.pauseMs must be a number >= 0, got ${options.pauseMs}.`);
     return () => options.pauseMs;
   }
-  const { targetBatchMs, maxPauseMs = 10_000 } = options;
+  if ('dutyCycle' in options) {
+    const { dutyCycle } = options;
+    if (!(dutyCycle > 0 && dutyCycle <= 1)) throw new RangeError(`evolve-runtime: throttle.dutyCycle must be a number > 0 and <= 1 (the share of time batches may run), got ${dutyCycle}.`);
+    const maxPauseMs = checkMaxPause(options.maxPauseMs ?? 10_000);
+    const ratio = (1 - dutyCycle) / dutyCycle;
+    return (batchMs) => Math.round(Math.min(maxPauseMs, batchMs * ratio));
+  }
+  const { targetBatchMs } = options;
+  const maxPauseMs = checkMaxPause(options.maxPauseMs ?? 10_000);
   if (!(targetBatchMs > 0)) throw new RangeError(`evolve-runtime: throttle.targetBatchMs must be a number > 0, got ${targetBatchMs}.`);
   let pauseMs = 0;
   return (batchMs) => {

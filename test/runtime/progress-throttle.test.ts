@@ -61,3 +61,14 @@ test('the adaptive throttle backs off while batches run over target and recovers
   assert.equal(next(80), 250);
   assert.throws(() => createThrottle({ targetBatchMs: 0 }), /throttle\.targetBatchMs must be a number > 0/);
 });
+
+test('the proportional throttle pauses in proportion to how long the batch held the database', () => {
+  const half = createThrottle({ dutyCycle: 0.5 });
+  assert.deepEqual([half(0), half(40), half(200)], [0, 40, 200], 'dutyCycle 0.5: a pause as long as the batch');
+  const most = createThrottle({ dutyCycle: 0.8, maxPauseMs: 100 });
+  assert.deepEqual([most(40), most(200), most(1000)], [10, 50, 100], 'dutyCycle 0.8: a quarter of the batch, capped at maxPauseMs');
+  assert.equal(createThrottle({ dutyCycle: 1 })(500), 0, 'dutyCycle 1: no pause');
+  assert.throws(() => createThrottle({ dutyCycle: 0 }), /throttle\.dutyCycle must be a number > 0 and <= 1 \(the share of time batches may run\), got 0/);
+  assert.throws(() => createThrottle({ dutyCycle: 1.5 }), /throttle\.dutyCycle must be a number > 0 and <= 1/);
+  assert.throws(() => createThrottle({ dutyCycle: 0.5, maxPauseMs: -1 }), /throttle\.maxPauseMs must be a number >= 0, got -1/);
+});
