@@ -3,6 +3,7 @@
 // or `require('pg')` (before, both bypassed it and the SQLite source was written). Real child
 // processes, real SQLite and the real PostgreSQL; the source is checked unchanged after each run.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'node:test';
 import { leftovers, rehearse, seedSqlite, workspace } from '../rehearsal/helpers';
@@ -60,4 +61,23 @@ module.exports = async ({ db }) => {
     assert.match(r.error?.message ?? '', new RegExp(`^Rehearsal fence: the script opened a pg connection to 127\\.0\\.0\\.1:5432/${source}, which is not the snapshot`), load);
     assert.equal(r.rowsWritten, 1, load);
   }
+});
+
+test('PGlite loaded by an absolute path is fenced too', async (t) => {
+  const ws = workspace(t);
+  seedSqlite(join(ws.dir, 'app.db'), 5);
+  const elsewhere = join(ws.dir, 'real-pgdata');
+  ws.write(
+    'sneaky.js',
+    `const { PGlite } = require(require.resolve('@electric-sql/pglite'));
+module.exports = async () => {
+  const real = await PGlite.create(${JSON.stringify(elsewhere)});
+  await real.query('CREATE TABLE written (id int)');
+};
+`,
+  );
+  const r = await rehearse(ws, { script: 'sneaky.js', snapshot: 'app.db' }).report;
+  assert.equal(r.status, 'failed');
+  assert.match(r.error?.message ?? '', /^Rehearsal fence: the script opened a PGlite database at "[^"]+real-pgdata", which is not the snapshot/);
+  assert.equal(existsSync(elsewhere), false, 'nothing was created there');
 });

@@ -66,6 +66,8 @@ export interface FenceTargets {
 const SQLITE_CONSTRUCTOR_FILE = /[\\/]better-sqlite3[\\/]lib[\\/](?:index|database)\.js$/;
 const PG_INDEX_FILE = /[\\/]pg[\\/]lib[\\/]index\.js$/;
 const PG_CLIENT_FILE = /[\\/]pg[\\/]lib[\\/]client\.js$/;
+/** PGlite's CommonJS build (its exports map allows no deeper import). */
+const PGLITE_FILE = /[\\/]@electric-sql[\\/]pglite[\\/]dist[\\/]index\.cjs$/;
 
 /** Where a request that just loaded resolved to; '' for the odd request only _load itself understands. */
 function resolvedFile(request: string, parent: unknown, isMain: boolean): string {
@@ -85,9 +87,9 @@ export function installModuleHooks(tracer: Tracer, fence: FenceTargets, roots: M
   const originalLoad = internals._load;
   internals._load = function (request: string, parent: unknown, isMain: boolean) {
     const exports = originalLoad.call(this, request, parent, isMain);
-    if (request === '@electric-sql/pglite') return tracePglite(tracer, exports as Record<string, unknown>, fence.pgliteDir);
     if (request.startsWith('node:')) return exports;
     const file = resolvedFile(request, parent, isMain);
+    if (PGLITE_FILE.test(file)) return tracePglite(tracer, exports as Record<string, unknown>, fence.pgliteDir);
     if (SQLITE_CONSTRUCTOR_FILE.test(file)) return traceBetterSqlite3(tracer, exports as DatabaseConstructor, fence.sqlitePath);
     if (PG_INDEX_FILE.test(file)) tracePg(tracer, exports as Parameters<typeof tracePg>[1], fence.pgServer);
     if (PG_CLIENT_FILE.test(file)) tracePg(tracer, { Client: exports as Parameters<typeof tracePg>[1]['Client'] }, fence.pgServer);
