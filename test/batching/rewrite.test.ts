@@ -29,7 +29,7 @@ function rewrite(file: string, text = readFileSync(file, 'utf8')): string {
 }
 
 describe('batching rewrite: exact output', () => {
-  for (const lib of ['knex', 'prisma', 'better-sqlite3', 'pg', 'pglite', 'kysely', 'mongodb', 'mongoose', 'sequelize', 'typeorm', 'index-loop', 'map-callback', 'foreach-callback', 'for-await-mongodb', 'for-await-mongoose', 'mongodb-collection-variable', 'foreach-return', 'typeorm-manager', 'prisma-sqlite']) {
+  for (const lib of ['knex', 'prisma', 'better-sqlite3', 'pg', 'pglite', 'kysely', 'mongodb', 'mongoose', 'sequelize', 'typeorm', 'index-loop', 'map-callback', 'foreach-callback', 'for-await-mongodb', 'for-await-mongoose', 'mongodb-collection-variable', 'foreach-return', 'typeorm-manager', 'prisma-sqlite', 'while-cursor-mongodb']) {
     test(lib, () => {
       const input = join(fixtures, lib, 'input.ts');
       const output = rewrite(input);

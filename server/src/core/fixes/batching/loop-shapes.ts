@@ -24,6 +24,25 @@ export interface LoopShape {
   cursor: boolean;
   /** The item's variable, when it is a plain name. */
   item?: ts.Identifier;
+  /** The body was a callback's: its `return;`s are already `continue;` edits. */
+  callback?: boolean;
+}
+
+/**
+ * Why the body cannot run per batch as it ran per loop: a `return` (it would end one batch's
+ * callback, not the function) or a `break` out of the loop (it would end one batch, not the run).
+ */
+export function escapeReason(body: ts.Node, callback: boolean): string | undefined {
+  let reason: string | undefined;
+  const visit = (n: ts.Node, inner: boolean): void => {
+    if (reason || ts.isFunctionLike(n)) return;
+    if (ts.isReturnStatement(n) && !callback) reason = 'the loop body returns from the function, which inside a batch would end only that batch';
+    else if ((ts.isBreakStatement(n) || ts.isContinueStatement(n)) && n.label) reason = 'the loop body breaks or continues to a label outside it';
+    else if (ts.isBreakStatement(n) && !inner) reason = 'the loop body breaks out of the loop, which inside a batch would end only that batch and go on with the next';
+    else ts.forEachChild(n, (c) => visit(c, inner || ts.isIterationStatement(n, false) || ts.isSwitchStatement(n)));
+  };
+  visit(body, false);
+  return reason;
 }
 
 const CALLBACK_SHAPES = new Set(['forEach', 'map']);
@@ -98,9 +117,9 @@ export function loopShape(loop: Loop): LoopShape | { reason: string } {
     const body = expressionBody
       ? { node: b, start: b.getStart(sf), end: b.getEnd(), prefix: `{\n  ${ts.isAwaitExpression(unwrapParens(b as ts.Expression)) ? '' : 'await '}`, suffix: ';\n}' }
       : { node: b, start: b.getStart(sf), end: b.getEnd(), prefix: '', suffix: '' };
-    return { item: cb.parameters[0].name, statement, iterated: callee.expression, binding: `const ${cb.parameters[0].name.text}`, body, edits: moved, ownReferences: [], cursor: false };
+    return { item: cb.parameters[0].name, statement, iterated: callee.expression, binding: `const ${cb.parameters[0].name.text}`, body, edits: moved, ownReferences: [], cursor: false, callback: true };
   }
-  if (loop.kind === 'cursor-while') return { reason: 'the loop steps a cursor with hasNext()/next(); rewrite it as eachBatch over the same find() by hand, or as `for await` first' };
+  if (loop.kind === 'cursor-while' && ts.isWhileStatement(node)) return cursorWhileShape(node);
   if (loop.kind === 'while' || loop.kind === 'do') return { reason: 'the loop pages by itself (a while loop); Evolve cannot tell its page query apart from its writes, so rewrite it with eachBatch by hand' };
   return { reason: 'the automatic rewrite handles for...of, index loops over `rows.length`, and `rows.forEach`/`rows.map` callbacks; rewrite this loop with eachBatch by hand' };
 }
@@ -145,5 +164,39 @@ function indexLoopShape(node: ts.ForStatement): LoopShape | { reason: string } {
     edits: [{ start: Math.max(lineStart, first.getFullStart()), end: first.getEnd(), text: '' }],
     ownReferences: [length.expression, element.expression],
     cursor: false,
+  };
+}
+
+/** `while (await cursor.hasNext()) { const doc = await cursor.next(); ... }` as `for await (const doc of cursor) { ... }`. */
+function cursorWhileShape(node: ts.Statement & { expression: ts.Expression; statement: ts.Statement }): LoopShape | { reason: string } {
+  const sf = node.getSourceFile();
+  const reason = 'the loop steps a cursor in a form other than `while (await cursor.hasNext()) { const doc = await cursor.next(); ... }`; rewrite it with eachBatch by hand';
+  const cond = unwrap(node.expression);
+  const hasNext = ts.isCallExpression(cond) ? unwrap(cond.expression) : undefined;
+  if (!hasNext || !ts.isPropertyAccessExpression(hasNext) || hasNext.name.text !== 'hasNext' || !ts.isIdentifier(hasNext.expression)) return { reason };
+  const cursor = hasNext.expression;
+  const block = node.statement;
+  const head = ts.isBlock(block) ? block.statements[0] : undefined;
+  const first = head && ts.isVariableStatement(head) && head.declarationList.declarations.length === 1 ? head : undefined;
+  const item = first?.declarationList.declarations[0];
+  const next = item?.initializer && unwrap(item.initializer);
+  const nextCallee = next && ts.isCallExpression(next) ? unwrap(next.expression) : undefined;
+  if (!ts.isBlock(block) || !first || !item || !nextCallee || !ts.isPropertyAccessExpression(nextCallee) || nextCallee.name.text !== 'next' || nextCallee.expression.getText(sf) !== cursor.text) {
+    return { reason };
+  }
+  const decl = resolveIdentifier(cursor);
+  const uses = decl ? referencesTo(decl).filter((r) => r.getStart() > first.getEnd() && r.getEnd() <= block.getEnd()) : [];
+  if (uses.length > 0) return { reason: `the loop body uses the cursor \`${cursor.text}\` beyond next(), which has no meaning in a batch` };
+  const keyword = first.declarationList.flags & ts.NodeFlags.Const ? 'const' : 'let';
+  const lineStart = sf.text.lastIndexOf('\n', first.getStart(sf) - 1);
+  return {
+    item: ts.isIdentifier(item.name) ? item.name : undefined,
+    statement: node,
+    iterated: cursor,
+    binding: `${keyword} ${item.name.getText(sf)}`,
+    body: { node: block, start: block.getStart(sf), end: block.getEnd(), prefix: '', suffix: '' },
+    edits: [{ start: Math.max(lineStart, first.getFullStart()), end: first.getEnd(), text: '' }],
+    ownReferences: [hasNext.expression, nextCallee.expression],
+    cursor: true,
   };
 }

@@ -8,7 +8,7 @@ import { enclosingCallbackTransaction, type RunnerTransaction } from '../../sema
 import { ts } from '../../ts';
 import type { CodeFix, TextEdit } from '../../types';
 import { deriveFetch, type BodyEdit } from './derive';
-import { loopShape, type LoopShape } from './loop-shapes';
+import { escapeReason, loopShape, type LoopShape } from './loop-shapes';
 import { importEdits } from './imports';
 
 export const REWRITE_TITLE = 'Process in keyset batches with a commit per batch (evolve-runtime eachBatch)';
@@ -92,6 +92,8 @@ function rowsDeclaration(shape: LoopShape): RowsSource | { reason: string } {
 export function batchingRewrite(loop: Loop, runner: RunnerTransaction): RewriteResult {
   const shape = loopShape(loop);
   if ('reason' in shape) return shape;
+  const escape = escapeReason(shape.body.node, !!shape.callback);
+  if (escape) return { reason: escape };
   const node = shape.statement;
   const sf = node.getSourceFile();
   const tx = enclosingCallbackTransaction(node);
