@@ -23,6 +23,8 @@ export default async function backfillDisplayNames({ db, signal }: { db: Databas
       name: 'backfill-display-names',
       size: 1000,
       signal,
+      // SQLite's site writers poll for its one write lock: pause as long as each batch held it, so they get it.
+      throttle: { dutyCycle: 0.5 },
       fetch: (after: number | undefined, size: number) => page.all(after ?? 0, size) as User[],
       key: (user) => user.id,
       count: (after) => Number(left.get(after ?? 0)),
