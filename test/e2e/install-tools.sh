@@ -10,6 +10,9 @@ CS_VERSION=4.139.1
 NODE_MAJOR=24
 mkdir -p "$TOOLS"
 log() { echo "[e2e tools] $*" >&2; }
+# Under `npm run test:e2e` npm exports npm_* variables (its own node, config, user agent) that the nested
+# installs below would inherit; code-server's install then sees Node 20 and refuses. They get a clean slate.
+while read -r var; do unset "$var"; done < <(compgen -e | grep -i '^npm_')
 
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
