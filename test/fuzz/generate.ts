@@ -2,6 +2,7 @@
 // scripts, random tokens, random bytes, nesting 1,000 deep, files of thousands of lines (50,000 for
 // some seeds), BOM and CRLF, JSX and Flow, and valid scripts with garbage appended.
 import { TEMPLATES, type Template } from './templates';
+import { seededRandom } from '../../server/src/rehearsal/seeded-random';
 
 export type Kind = 'truncated' | 'mutated' | 'tokens' | 'bytes' | 'deep' | 'huge' | 'bom-crlf' | 'garbage-appended' | 'garbage-helper' | 'flow';
 
@@ -19,17 +20,8 @@ export interface FuzzInput {
   keeps?: Template;
 }
 
-/** mulberry32: a small, fast, well-mixed 32-bit generator. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator the rehearsal uses too: the same seed gives the same input everywhere. */
+export const random = seededRandom;
 
 type Rng = () => number;
 const int = (rng: Rng, lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));

@@ -9,6 +9,8 @@ import { dirname } from 'node:path';
 import { startRehearsal, type RehearsalOptions } from './engine';
 import type { ChildEvent, KillPoint, RehearsalReport, ResumeCheckResult, TableComparison } from './protocol';
 import { RehearsalConfigError } from './snapshot-source';
+import { seededRandom } from './seeded-random';
+export { seededRandom };
 
 export interface ResumeCheckOptions {
   /** How many times the script is killed before the last, uninterrupted rerun. */
@@ -16,17 +18,6 @@ export interface ResumeCheckOptions {
   seed: number;
 }
 
-/** mulberry32: a small seeded generator; the same seed gives the same kill points everywhere. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Where to kill each run, from what the reference run did: committed batches when the script uses

@@ -3,6 +3,8 @@
 // SQL statements with generated parameters. Pure: the engine validates the file with it before
 // anything starts, and the site process builds its requests with it.
 import { readFileSync } from 'node:fs';
+import { seededRandom } from '../seeded-random';
+export { seededRandom };
 
 /** A parameter of a workload statement: a literal, or a generator. */
 export type ParamSpec = string | number | boolean | null | { key: string } | { int: [number, number] } | { pick: (string | number | boolean | null)[] };
@@ -111,17 +113,6 @@ export function workloadTables(workload: Workload): string[] {
   return [...tables];
 }
 
-/** mulberry32: small, fast and seeded, so a run's request stream can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A site table: its name, primary key column and a sample of existing keys. */
 export interface SiteTable {
