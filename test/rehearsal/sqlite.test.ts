@@ -64,6 +64,30 @@ export default async function () {
   assert.deepEqual(leftovers(ws), []);
 });
 
+test('a driver loaded with a dynamic import() resolves like a static import, and is fenced too', async (t) => {
+  const ws = workspace(t);
+  const source = seedSqlite(join(ws.dir, 'app.db'), 20);
+  const before = checksum(source);
+  ws.write(
+    'dynamic.ts',
+    `export default async function ({ db }: { db: import('better-sqlite3').Database }) {
+  const { default: Database } = await import('better-sqlite3');
+  const scratch = new Database(':memory:');
+  scratch.exec('CREATE TABLE t (x)');
+  db.prepare("UPDATE users SET display = 'seen' WHERE id = 1").run();
+  new Database(${JSON.stringify(source)}).prepare('DELETE FROM users').run();
+}
+`,
+  );
+  const r = await rehearse(ws, { script: 'dynamic.ts', snapshot: 'app.db' }).report;
+  assert.equal(r.status, 'failed', 'the dynamic import resolved and its connection to the source was refused');
+  assert.match(r.error?.message ?? '', /fence/i);
+  assert.ok(r.error?.message.includes(source), 'the error names the connection');
+  assert.equal(r.statements.update, 1, 'the script ran up to the fenced connection');
+  assert.equal(checksum(source), before);
+  assert.deepEqual(leftovers(ws), []);
+});
+
 test('a throwing script fails with a stack that points at the TypeScript line', async (t) => {
   const ws = workspace(t);
   seedSqlite(join(ws.dir, 'app.db'), 5);

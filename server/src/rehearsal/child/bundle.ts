@@ -31,6 +31,9 @@ export async function bundleScript(script: string, workDir: string, roots: Modul
       packages: 'external',
       platform: 'node',
       format: 'cjs',
+      // import('pg') becomes require('pg'): a dynamic import of a package would otherwise resolve from the
+      // bundle's private folder (nothing there) and bypass the connection fence, which hooks require.
+      supported: { 'dynamic-import': false },
       target: `node${process.versions.node.split('.')[0]}`,
       sourcemap: 'inline',
       sourcesContent: false,
