@@ -4,8 +4,9 @@
 // takes a fraction of that. The cache lives in the temp folder, keyed by the bundle's contents and
 // the Node/V8 version; anything wrong with it (unreadable, rejected by V8) means a plain compile, and
 // a failure to run from it at all falls back to an ordinary require, so it can only speed up a start.
+// Its folder is private to the user (mode 0700, checked before every read).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,9 +21,25 @@ function cacheFileFor(source: string): string {
   return join(tmpdir(), `evolve-code-cache-${uid}`, `server-main-${key}.bin`);
 }
 
+/**
+ * The cache holds code this process will run, so it is read only from a folder nobody else can
+ * write to: a directory (not a link) owned by this user, with no group or other access.
+ */
+function isPrivateFolder(dir: string, tighten = false): boolean {
+  const stat = lstatSync(dir);
+  if (!stat.isDirectory()) return false;
+  if (typeof process.getuid !== 'function') return true; // Windows: the temp folder is per user
+  if (stat.uid !== process.getuid()) return false;
+  if ((stat.mode & 0o077) === 0) return true;
+  // Ours but open to others (made by an older build, or a umask): close it (nobody else could write into it).
+  if (!tighten) return false;
+  chmodSync(dir, 0o700);
+  return true;
+}
+
 function readCache(file: string): Buffer | undefined {
   try {
-    return readFileSync(file);
+    return isPrivateFolder(dirname(file)) ? readFileSync(file) : undefined;
   } catch {
     return undefined;
   }
@@ -35,7 +52,8 @@ function saveLater(script: Script, file: string): void {
     if (saved) return;
     saved = true;
     try {
-      mkdirSync(dirname(file), { recursive: true });
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      if (!isPrivateFolder(dirname(file), true)) return;
       // Another server starting at the same time must never read half a file: write, then rename.
       const partial = `${file}.${process.pid}.tmp`;
       writeFileSync(partial, script.createCachedData());
