@@ -28,11 +28,13 @@ export function checker(page, { failureDir, failurePrefix, log }) {
   return { results, check };
 }
 
-/** Opens a workspace file through Quick Open and waits until the editor shows `expected`. */
+/**
+ * Opens a workspace file through Quick Open and waits until the editor shows `expected`. The file's
+ * row is clicked: Enter can open a stale focused row (the file opened last).
+ */
 export async function openFile(page, name, expected) {
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 60000 });
-  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click({ timeout: 60000 });
   await page.locator('.monaco-editor .view-lines', { hasText: expected }).waitFor({ timeout: 60000 });
 }
