@@ -6,7 +6,7 @@
 // a failure to run from it at all falls back to an ordinary require, so it can only speed up a start.
 // Its folder is private to the user (mode 0700, checked before every read).
 import { createHash } from 'node:crypto';
-import { chmodSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,6 +14,8 @@ import { Script } from 'node:vm';
 
 /** How long after the start the cache is saved if the process has not exited by then. */
 const SAVE_AFTER_MS = 10_000;
+/** Caches of other builds or Node versions untouched this long are removed when a new one is saved. */
+const STALE_AFTER_MS = 30 * 24 * 3600 * 1000;
 
 function cacheFileFor(source: string): string {
   const key = createHash('sha1').update(source).update(`${process.version} ${process.versions.v8} ${process.arch}`).digest('hex');
@@ -45,6 +47,25 @@ function readCache(file: string): Buffer | undefined {
   }
 }
 
+/** Each build leaves a cache of its own: drop the long-unused ones beside the one just written. */
+function removeStale(file: string): void {
+  const dir = dirname(file);
+  for (const name of readdirSync(dir)) {
+    const other = join(dir, name);
+    if (other !== file && name.startsWith('server-main-') && Date.now() - statSync(other).mtimeMs > STALE_AFTER_MS) rmSync(other, { force: true });
+  }
+}
+
+/** A cache in use is never stale: its modification time says when it was last used. */
+function markUsed(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // Only the stale-cache clean-up looks at it.
+  }
+}
+
 /** Writes the code compiled so far, once; never throws (a read-only temp folder only costs speed). */
 function saveLater(script: Script, file: string): void {
   let saved = false;
@@ -58,6 +79,7 @@ function saveLater(script: Script, file: string): void {
       const partial = `${file}.${process.pid}.tmp`;
       writeFileSync(partial, script.createCachedData());
       renameSync(partial, file);
+      removeStale(file);
     } catch {
       // The next start compiles without the cache, as this one did.
     }
@@ -75,6 +97,7 @@ function start(): void {
     const cachedData = readCache(cacheFile);
     const script = new Script(Module.wrap(source), { filename: main, cachedData });
     if (!cachedData || script.cachedDataRejected) saveLater(script, cacheFile);
+    else markUsed(cacheFile);
     const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
     const module = new Module(main, require.main);
     module.filename = main;

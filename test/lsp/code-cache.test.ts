@@ -1,7 +1,7 @@
 // dist/server.js starts the server bundle through V8's code cache (server/src/boot.ts): the cache is
 // written once into a private folder, reused as is, and a damaged or exposed one never stops a start.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -49,8 +49,17 @@ test('the code cache is written once, reused, and a damaged or exposed cache onl
 
   const damaged = Buffer.alloc(saved.length, 7);
   writeFileSync(cache, damaged);
+  // Another build's cache, unused for 60 days, and a recent one: a new save removes only the first.
+  const stale = join(dir, 'server-main-0000.bin');
+  const recent = join(dir, 'server-main-1111.bin');
+  writeFileSync(stale, 'old');
+  writeFileSync(recent, 'recent');
+  const longAgo = new Date(Date.now() - 60 * 24 * 3600 * 1000);
+  utimesSync(stale, longAgo, longAgo);
   assert.deepEqual(await diagnosticsOfOneStart(ws), first, 'same findings with a damaged cache');
   assert.ok(!readFileSync(cache).equals(damaged), 'the damaged cache was replaced');
+  assert.deepEqual(readdirSync(dir).sort(), [file, 'server-main-1111.bin'].sort(), 'the long-unused cache is removed, the recent one kept');
+  rmSync(recent);
 
   chmodSync(dir, 0o777);
   assert.deepEqual(await diagnosticsOfOneStart(ws), first, 'same findings when the folder was open to others');
