@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { ConfigError, runnerFor, type EvolveConfig } from '../core/config';
 import { loadConfig } from '../core/config-file';
-import { parseChildEvent, type ChildEvent, type KillPoint, type ProductionCount, type ProgressSnapshot, type RehearsalReport, type RehearsalStatus, type StartCommand } from './protocol';
+import { parseChildEvent, reportWithoutRun, type ChildEvent, type KillPoint, type ProductionCount, type ProgressSnapshot, type RehearsalReport, type StartCommand } from './protocol';
 import { boundedLines, LogLimiter } from './child-output';
 import { etaForReport, productionCounts } from './eta';
 import { redactJson } from './redact';
@@ -92,28 +92,6 @@ function configFor(script: string): EvolveConfig {
     if (error instanceof ConfigError) throw new RehearsalConfigError(error.message);
     throw error;
   }
-}
-
-function emptyReport(script: string, start: Pick<StartCommand, 'engine' | 'sourceLabel'>, status: RehearsalStatus, message: string, progress: ProgressSnapshot | null): RehearsalReport {
-  return {
-    status,
-    script,
-    durationMs: 0,
-    rowsPerSecond: 0,
-    snapshot: { engine: start.engine, source: start.sourceLabel, bytes: 0, ms: 0, path: null, method: null },
-    rowsRead: progress?.rowsRead ?? 0,
-    rowsWritten: progress?.rowsWritten ?? 0,
-    statements: { select: 0, insert: 0, update: 0, delete: 0, ddl: 0, transaction: 0, other: 0, total: progress?.statements ?? 0 },
-    transactions: { count: progress?.transactions ?? 0, commits: 0, rollbacks: 0, longestMs: progress?.longestTransactionMs ?? 0, p50Ms: 0, openAtExit: 0 },
-    writesOutsideTransaction: 0,
-    conflicts: 0,
-    retries: 0,
-    batches: 0,
-    tables: [],
-    locks: null,
-    thresholds: { maxTransactionMs: null, exceeded: [] },
-    error: { message },
-  };
 }
 
 function applyThresholds(report: RehearsalReport, maxTransactionMs: number | undefined): RehearsalReport {
@@ -245,7 +223,7 @@ export function startRehearsal(options: RehearsalOptions, onEvent: (event: Child
       (child.stdin as Writable).destroy();
       logs.flush();
       const exit = { nodePath, minNodeMajor: MIN_NODE_MAJOR, spawnError, code, signal, stopReason, stderr: stderrTail, heapLimitMb };
-      let final: RehearsalReport = report ?? emptyReport(script, start, stopReason ?? 'failed', describeExit(exit), progress);
+      let final: RehearsalReport = report ?? reportWithoutRun(script, start.engine, start.sourceLabel, stopReason ?? 'failed', describeExit(exit), progress);
       if (report && stopReason && final.status === 'failed') final = { ...final, status: stopReason };
       // --keep keeps the snapshot of a child that died too: a resume check runs the next attempt on it.
       if (!report && options.keep && snapshotPath) final = { ...final, snapshot: { ...final.snapshot, path: snapshotPath } };

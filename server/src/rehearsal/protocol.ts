@@ -272,6 +272,40 @@ function parseObject(line: string): Record<string, unknown> | null {
   }
 }
 
+/**
+ * The report of a run that ended before its child could report (refused before it started, killed,
+ * crashed): nothing measured beyond the last progress seen, and the reason. Shared by the engine and
+ * the editor's panel, so both describe such runs alike.
+ */
+export function reportWithoutRun(
+  script: string,
+  engine: SnapshotEngineName,
+  sourceLabel: string,
+  status: RehearsalStatus,
+  message: string,
+  progress: ProgressSnapshot | null = null,
+): RehearsalReport {
+  return {
+    status,
+    script,
+    durationMs: 0,
+    rowsPerSecond: 0,
+    snapshot: { engine, source: sourceLabel, bytes: 0, ms: 0, path: null, method: null },
+    rowsRead: progress?.rowsRead ?? 0,
+    rowsWritten: progress?.rowsWritten ?? 0,
+    statements: { select: 0, insert: 0, update: 0, delete: 0, ddl: 0, transaction: 0, other: 0, total: progress?.statements ?? 0 },
+    transactions: { count: progress?.transactions ?? 0, commits: 0, rollbacks: 0, longestMs: progress?.longestTransactionMs ?? 0, p50Ms: 0, openAtExit: 0 },
+    writesOutsideTransaction: 0,
+    conflicts: 0,
+    retries: 0,
+    batches: 0,
+    tables: [],
+    locks: null,
+    thresholds: { maxTransactionMs: null, exceeded: [] },
+    error: { message },
+  };
+}
+
 /** A child event from one NDJSON line, or null when the line is not one. */
 export function parseChildEvent(line: string): ChildEvent | null {
   const value = parseObject(line);
