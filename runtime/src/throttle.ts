@@ -11,10 +11,11 @@ export type ThrottleOptions =
   /**
    * Proportional: the batches hold the database at most this share of the time (0 < dutyCycle <= 1);
    * after a batch of B ms the pause is B × (1 − dutyCycle) / dutyCycle, up to maxPauseMs (default
-   * 10 s). For SQLite, whose waiting writers poll with sleeps that grow with their wait: the longer
-   * the batch held the write lock, the longer the gap they need to find it free.
+   * 10 s), and at least minPauseMs (default 0). For SQLite, whose waiting writers poll with sleeps
+   * that grow with their wait: the longer the batch held the write lock, the longer the gap they need
+   * to find it free; and a gap shorter than their shortest sleeps (minPauseMs) is one they sleep through.
    */
-  | { dutyCycle: number; maxPauseMs?: number };
+  | { dutyCycle: number; maxPauseMs?: number; minPauseMs?: number };
 
 function checkMaxPause(maxPauseMs: number): number {
   if (!(maxPauseMs >= 0)) throw new RangeError(`evolve-runtime: throttle.maxPauseMs must be a number >= 0, got ${maxPauseMs}.`);
@@ -32,8 +33,10 @@ export function createThrottle(options: ThrottleOptions | undefined): (batchMs: 
     const { dutyCycle } = options;
     if (!(dutyCycle > 0 && dutyCycle <= 1)) throw new RangeError(`evolve-runtime: throttle.dutyCycle must be a number > 0 and <= 1 (the share of time batches may run), got ${dutyCycle}.`);
     const maxPauseMs = checkMaxPause(options.maxPauseMs ?? 10_000);
+    const minPauseMs = options.minPauseMs ?? 0;
+    if (!(minPauseMs >= 0 && minPauseMs <= maxPauseMs)) throw new RangeError(`evolve-runtime: throttle.minPauseMs must be a number >= 0 and <= maxPauseMs (${maxPauseMs}), got ${minPauseMs}.`);
     const ratio = (1 - dutyCycle) / dutyCycle;
-    return (batchMs) => Math.round(Math.min(maxPauseMs, batchMs * ratio));
+    return (batchMs) => Math.round(Math.min(maxPauseMs, Math.max(minPauseMs, batchMs * ratio)));
   }
   const { targetBatchMs } = options;
   const maxPauseMs = checkMaxPause(options.maxPauseMs ?? 10_000);

@@ -68,6 +68,10 @@ test('the proportional throttle pauses in proportion to how long the batch held 
   const most = createThrottle({ dutyCycle: 0.8, maxPauseMs: 100 });
   assert.deepEqual([most(40), most(200), most(1000)], [10, 50, 100], 'dutyCycle 0.8: a quarter of the batch, capped at maxPauseMs');
   assert.equal(createThrottle({ dutyCycle: 1 })(500), 0, 'dutyCycle 1: no pause');
+  const floored = createThrottle({ dutyCycle: 0.5, minPauseMs: 25 });
+  assert.deepEqual([floored(3), floored(40)], [25, 40], 'minPauseMs: a short batch still leaves a gap polling writers can find');
+  assert.throws(() => createThrottle({ dutyCycle: 0.5, minPauseMs: -1 }), /throttle\.minPauseMs must be a number >= 0 and <= maxPauseMs \(10000\), got -1/);
+  assert.throws(() => createThrottle({ dutyCycle: 0.5, minPauseMs: 200, maxPauseMs: 100 }), /throttle\.minPauseMs must be .* got 200/);
   assert.throws(() => createThrottle({ dutyCycle: 0 }), /throttle\.dutyCycle must be a number > 0 and <= 1 \(the share of time batches may run\), got 0/);
   assert.throws(() => createThrottle({ dutyCycle: 1.5 }), /throttle\.dutyCycle must be a number > 0 and <= 1/);
   assert.throws(() => createThrottle({ dutyCycle: 0.5, maxPauseMs: -1 }), /throttle\.maxPauseMs must be a number >= 0, got -1/);
