@@ -4,12 +4,12 @@
 // rows (the last fifth carries 40 times the payload, as when recent rows are the big ones).
 // The error is |estimate - real| / real, the median over the runs; target (issue 10): <= 15% from
 // 10% progress on uniform rows. The skewed figures have no target: they show why the docs warn.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isMain, runStandalone } from './harness.mjs';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const ROWS = 60_000;
@@ -82,14 +82,4 @@ export async function run(ctx) {
   return { name: 'eta', results };
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === THIS_FILE) {
-  const { createContext } = await import(pathToFileURL(join(THIS_FILE, '..', 'harness.mjs')).href);
-  const runsAt = process.argv.indexOf('--runs');
-  const tmpDir = mkdtempSync(join(tmpdir(), 'evolve-bench-eta-'));
-  try {
-    const ctx = createContext({ runs: runsAt > 0 ? Number(process.argv[runsAt + 1]) : 5, root: resolve(THIS_FILE, '..', '..'), tmpDir });
-    for (const r of (await run(ctx)).results) console.log(JSON.stringify(r));
-  } finally {
-    rmSync(tmpDir, { recursive: true, force: true });
-  }
-}
+if (isMain(THIS_FILE)) await runStandalone(THIS_FILE, run);

@@ -1,7 +1,9 @@
 // The machinery behind `npm run bench`: timing helpers handed to every suite, the ok/miss verdict
 // of a target, the results table, and results.json with the previous figures kept for comparison.
 import { spawn } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 export function median(values) {
@@ -167,4 +169,21 @@ export function formatTable(suites, previous) {
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => String(row[i]).length)));
   return rows.map((row) => row.map((cell, i) => String(cell).padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}
+
+/** True when this suite file is the script Node was started with (`node bench/<name>.bench.mjs`). */
+export function isMain(suiteFile) {
+  return Boolean(process.argv[1]) && resolve(process.argv[1]) === suiteFile;
+}
+
+/** Runs one suite on its own (`node bench/<name>.bench.mjs [--runs N]`), printing each result as a JSON line. */
+export async function runStandalone(suiteFile, run, { defaultRuns = 5 } = {}) {
+  const runsAt = process.argv.indexOf('--runs');
+  const tmpDir = mkdtempSync(join(tmpdir(), `evolve-bench-${basename(suiteFile, '.bench.mjs')}-`));
+  try {
+    const ctx = createContext({ runs: runsAt > 0 ? Number(process.argv[runsAt + 1]) : defaultRuns, root: resolve(dirname(suiteFile), '..'), tmpDir });
+    for (const r of (await run(ctx)).results) console.log(JSON.stringify(r));
+  } finally {
+    rmSync(tmpDir, { recursive: true, force: true });
+  }
 }

@@ -4,13 +4,13 @@
 //    process on a copy of the database (untraced).
 // Part of `npm run bench`; alone: `node bench/rehearsal.bench.mjs [--runs N]` (after `npm run build`).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { makeDemoDb } from '../scripts/make-demo-db.mjs';
 import { rehearseCommand } from '../scripts/rehearse-command.mjs';
+import { isMain, runStandalone } from './harness.mjs';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const USERS = 200_000;
@@ -89,14 +89,4 @@ export async function run(ctx) {
   };
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === THIS_FILE) {
-  const { createContext } = await import(pathToFileURL(join(THIS_FILE, '..', 'harness.mjs')).href);
-  const runsAt = process.argv.indexOf('--runs');
-  const tmpDir = mkdtempSync(join(tmpdir(), 'evolve-bench-rehearsal-'));
-  try {
-    const ctx = createContext({ runs: runsAt > 0 ? Number(process.argv[runsAt + 1]) : 5, root: resolve(THIS_FILE, '..', '..'), tmpDir });
-    for (const r of (await run(ctx)).results) console.log(JSON.stringify(r));
-  } finally {
-    rmSync(tmpDir, { recursive: true, force: true });
-  }
-}
+if (isMain(THIS_FILE)) await runStandalone(THIS_FILE, run);

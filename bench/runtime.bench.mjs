@@ -9,14 +9,13 @@
 // flush of 2,000 commits (shared with everything else on the machine) does not drown the comparison.
 // Part of `npm run bench`; alone: `node bench/runtime.bench.mjs [--runs N]` (after `npm run build`).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { betterSqlite3Adapter, eachBatch, pgAdapter } from 'evolve-runtime';
-import { median } from './harness.mjs';
+import { isMain, median, runStandalone } from './harness.mjs';
 
 const ROWS = 1_000_000;
 const SIZE = 500;
@@ -225,18 +224,7 @@ export async function run(ctx) {
   return { name: 'runtime', results };
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === THIS_FILE) {
-  if (process.argv[2] === '--memory-child') {
-    await memoryChild(process.argv[3], Number(process.argv[4]), process.argv[5]);
-  } else {
-    const { createContext } = await import(pathToFileURL(join(THIS_FILE, '..', 'harness.mjs')).href);
-    const runsAt = process.argv.indexOf('--runs');
-    const tmpDir = mkdtempSync(join(tmpdir(), 'evolve-bench-runtime-'));
-    try {
-      const ctx = createContext({ runs: runsAt > 0 ? Number(process.argv[runsAt + 1]) : 5, root: resolve(THIS_FILE, '..', '..'), tmpDir });
-      for (const r of (await run(ctx)).results) console.log(JSON.stringify(r));
-    } finally {
-      rmSync(tmpDir, { recursive: true, force: true });
-    }
-  }
+if (isMain(THIS_FILE)) {
+  if (process.argv[2] === '--memory-child') await memoryChild(process.argv[3], Number(process.argv[4]), process.argv[5]);
+  else await runStandalone(THIS_FILE, run);
 }

@@ -6,13 +6,13 @@
 // have no target: their rows say how long site writes waited, against the script's transaction.
 // Part of `npm run bench`; alone: `node bench/site-load.bench.mjs [--runs N]` (after `npm run build`).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { makeDemoDb } from '../scripts/make-demo-db.mjs';
 import { rehearseCommand } from '../scripts/rehearse-command.mjs';
+import { isMain, runStandalone } from './harness.mjs';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const SERVER = process.env.EVOLVE_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432';
@@ -143,14 +143,4 @@ export async function run(ctx) {
   return { name: 'site-load', results: [...sqlite, ...(await postgresResults(ctx, command))] };
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === THIS_FILE) {
-  const { createContext } = await import(pathToFileURL(join(THIS_FILE, '..', 'harness.mjs')).href);
-  const runsAt = process.argv.indexOf('--runs');
-  const tmpDir = mkdtempSync(join(tmpdir(), 'evolve-bench-site-load-'));
-  try {
-    const ctx = createContext({ runs: runsAt > 0 ? Number(process.argv[runsAt + 1]) : 3, root: resolve(THIS_FILE, '..', '..'), tmpDir });
-    for (const r of (await run(ctx)).results) console.log(JSON.stringify(r));
-  } finally {
-    rmSync(tmpDir, { recursive: true, force: true });
-  }
-}
+if (isMain(THIS_FILE)) await runStandalone(THIS_FILE, run, { defaultRuns: 3 });
