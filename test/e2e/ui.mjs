@@ -104,7 +104,10 @@ export async function runUiChecks({ url, shotsDir, failureDir, chromiumPath = '/
       // Written here, not in workspace/, so the other checks and the mocha suite see the same files.
       const folder = new URL(url).searchParams.get('folder');
       writeFileSync(join(folder, 'sql-highlighting.ts'), SQL_HIGHLIGHTING_SAMPLE);
-      await openFile(page, 'sql-highlighting.ts', 'knex.raw(');
+      // Opened from the Explorer, which shows a new file at once: Quick Open's file index can miss a
+      // file created after the workbench loaded ("No matching results", seen in CI).
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'sql-highlighting.ts' }).first().click({ timeout: 60000 });
+      await page.locator('.monaco-editor .view-lines', { hasText: 'knex.raw(' }).waitFor({ timeout: 60000 });
       // With the injection grammar, SQL keywords are tokens of their own; a plain string is one token.
       await page.locator('.monaco-editor .view-line span span', { hasText: /^SELECT$/ }).first().waitFor({ timeout: 60000 });
       await page.keyboard.press('Control+J'); // hide the panel: the shot is the editor
