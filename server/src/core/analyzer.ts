@@ -3,12 +3,13 @@
 import { readFileSync } from 'node:fs';
 import type { EvolveConfig } from './config';
 import { cutStart, describeCut } from './deep-nesting';
-import { firstSyntaxError, inCutStatement, nestingCutOf, parseSource } from './parse';
+import { firstSyntaxError, inCutStatement, nestingCutOf, parseSource, reparseSource } from './parse';
 import { RULES } from './rules';
 import { applyPrecedence } from './precedence';
 import type { RuleReport } from './rule';
 import { AnalysisBudgetExceeded, cpuMs, DEFAULT_BUDGET_MS, givingUpMessage, MAX_FILE_CHARS, nestingMessage, sizeMessage, withBudget } from './semantics/budget';
 import { ProjectContext, type AnalysisHost } from './semantics/context';
+import { forgetNodeFacts } from './semantics/node-facts';
 import { runnerTransaction } from './semantics/transactions';
 import { isSuppressed, parseSuppressions } from './suppression';
 import { ts } from './ts';
@@ -46,12 +47,17 @@ export interface AnalyzerOptions {
   budgetMs?: number;
 }
 
+/** How many analysed files keep their tree for an incremental re-parse (the editor's open files). */
+const KEPT_TREES = 8;
+
 const FILE_START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 export class Analyzer {
   private readonly overlays = new Map<string, string>();
   /** Parsed imported files, reused across analyses until any of them changes. */
   private readonly importCache = new Map<string, { text: string; sf: ts.SourceFile }>();
+  /** The last tree of the most recently analysed files, re-parsed incrementally after an edit. */
+  private readonly trees = new Map<string, ts.SourceFile>();
 
   constructor(
     private config: EvolveConfig,
@@ -71,11 +77,29 @@ export class Analyzer {
   setFileText(path: string, text: string | undefined): void {
     if (text === undefined) this.overlays.delete(path);
     else this.overlays.set(path, text);
+    if (text === undefined) this.trees.delete(path);
     if (this.importCache.has(path)) this.importCache.clear();
   }
 
   private readFile(path: string): string | undefined {
     return this.overlays.get(path) ?? this.host.readFile(path);
+  }
+
+  /**
+   * Parses the file's text, incrementally when its previous tree is kept. A reused tree carries
+   * nodes of the old one, so the node-keyed facts are forgotten first (semantics/node-facts.ts).
+   */
+  private parse(path: string, source: string): ts.SourceFile {
+    const previous = this.trees.get(path);
+    this.trees.delete(path);
+    let sf = previous && (previous.text === source ? previous : reparseSource(previous, source));
+    if (sf) forgetNodeFacts();
+    else sf = parseSource(path, source);
+    if (!nestingCutOf(sf)) {
+      this.trees.set(path, sf);
+      if (this.trees.size > KEPT_TREES) this.trees.delete(this.trees.keys().next().value!);
+    }
+    return sf;
   }
 
   /** Never throws: a file that cannot be analysed gets a `fatal` message, with the findings made so far. */
@@ -101,7 +125,7 @@ export class Analyzer {
         return t;
       },
     });
-    const sf = parseSource(path, source);
+    const sf = this.parse(path, source);
     project.addFile(path, sf);
     const result: FileResult = { file: path, findings: [] };
     const syntax = firstSyntaxError(sf);

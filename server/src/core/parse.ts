@@ -43,6 +43,31 @@ export function parseSource(path: string, text: string): ts.SourceFile {
   return sf;
 }
 
+/**
+ * Re-parses `previous` (a tree parseSource made whole, without a nesting cut) for its edited text
+ * `text`, reusing the nodes the edit did not touch, as TypeScript's own language service does after
+ * a keystroke: much cheaper than a fresh parse. `previous` is consumed (its reused nodes move to the
+ * new tree), and every node-keyed fact must be forgotten before analysing the result
+ * (semantics/node-facts.ts). Undefined when it cannot: the caller parses afresh.
+ */
+export function reparseSource(previous: ts.SourceFile, text: string): ts.SourceFile | undefined {
+  if (cuts.has(previous)) return undefined;
+  const old = previous.text;
+  const shorter = Math.min(old.length, text.length);
+  let prefix = 0;
+  while (prefix < shorter && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < shorter - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const change = ts.createTextChangeRange(ts.createTextSpan(prefix, old.length - prefix - suffix), text.length - prefix - suffix);
+  try {
+    return ts.updateSourceFile(previous, text, change);
+  } catch {
+    // Too deeply nested for the recursive parser (parseSource knows how to cut it), or one of the
+    // incremental parser's own assertions (the fuzz seeds meet one): a fresh parse answers both.
+    return undefined;
+  }
+}
+
 /** The text with everything from `offset` on blanked (same length and lines). */
 function blankFrom(text: string, offset: number): string {
   return blank(text, [{ start: offset, end: text.length }]);

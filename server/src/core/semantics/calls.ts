@@ -3,6 +3,7 @@
 // are not taken for database calls.
 import { NON_DB_NAMES, VOCABULARY } from '../libraries';
 import { ts } from '../ts';
+import { onTreeReuse } from './node-facts';
 import { callChain, chainNames, chainRoot, nameOfCallee, staticText, unwrap } from './ast';
 import { resolveCallee } from './functions';
 import { isServiceName, isWriteHelperName, isWriteMethodName } from './names';
@@ -18,7 +19,10 @@ export type CallInfo =
   | { kind: 'none' };
 
 const NONE: CallInfo = { kind: 'none' };
-const cache = new WeakMap<ts.Node, CallInfo>();
+let cache = new WeakMap<ts.Node, CallInfo>();
+onTreeReuse(() => {
+  cache = new WeakMap();
+});
 
 /** Names conventionally given to a knex-style callable handle (`knex('users')`, `trx('posts')`). */
 const CALLABLE_HANDLE = /^(knex|trx|tx|db|database|conn|connection|transaction|k|qb|kx|transacting|migration)$/i;

@@ -1,6 +1,7 @@
 // Functions the analysis follows: local helpers, class methods and helpers exported by other files
 // of the project. A summary says whether a function writes and what it returns.
 import { ts } from '../ts';
+import { onTreeReuse } from './node-facts';
 import { forEachDescendant, isFunctionLike, nameOfCallee, unwrap } from './ast';
 import { checkBudget } from './budget';
 import { classifyCall, classifyTaggedTemplate } from './calls';
@@ -14,8 +15,12 @@ export interface FunctionSummary {
   returns: Origin;
 }
 
-const summaries = new WeakMap<ts.Node, FunctionSummary>();
+let summaries = new WeakMap<ts.Node, FunctionSummary>();
 const computing = new Set<ts.Node>();
+onTreeReuse(() => {
+  summaries = new WeakMap();
+  computing.clear();
+});
 
 function functionFromDeclaration(decl: ts.Node | undefined): ts.FunctionLikeDeclaration | undefined {
   if (!decl) return undefined;

@@ -1,5 +1,6 @@
 // Finds loops of every shape scripts use and what each one iterates.
 import { ts } from '../ts';
+import { onTreeReuse } from './node-facts';
 import { nameOfCallee, unwrap, walk } from './ast';
 import { classifyCall } from './calls';
 import { UNKNOWN, type Origin } from './context';
@@ -69,7 +70,10 @@ function indexLoopArray(stmt: ts.ForStatement): { array: ts.Expression; chunked:
   return { array: right.expression, chunked };
 }
 
-const loopAtCache = new WeakMap<ts.Node, Loop | null>();
+let loopAtCache = new WeakMap<ts.Node, Loop | null>();
+onTreeReuse(() => {
+  loopAtCache = new WeakMap();
+});
 
 /** The node kinds `computeLoopAt` can recognise: the rest are answered without a cache lookup. */
 const LOOP_KINDS = new Set([
@@ -151,7 +155,10 @@ export function pageReadIn(body: ts.Node): ts.Node | undefined {
 }
 
 /** All loops in a subtree, outermost first. */
-const loopsCache = new WeakMap<ts.Node, Loop[]>();
+let loopsCache = new WeakMap<ts.Node, Loop[]>();
+onTreeReuse(() => {
+  loopsCache = new WeakMap();
+});
 
 export function loopsIn(root: ts.Node): Loop[] {
   const cached = loopsCache.get(root);

@@ -2,6 +2,7 @@
 // a fixed list written in code, a database handle, or something that is not a database at all.
 import { NON_DB_CONSTRUCTORS, NON_DB_MODULES, LIBRARIES, VOCABULARY } from '../libraries';
 import { ts } from '../ts';
+import { onTreeReuse } from './node-facts';
 import { isFunctionLike, nameOfCallee, staticText, unwrap } from './ast';
 import { checkBudget } from './budget';
 import { classifyCall, classifyTaggedTemplate } from './calls';
@@ -11,8 +12,12 @@ import { assignmentsTo, resolveIdentifier, type Declaration } from './scope';
 import { isServiceName } from './names';
 import { classifySql } from './sql';
 
-const cache = new WeakMap<ts.Node, Origin>();
+let cache = new WeakMap<ts.Node, Origin>();
 const inProgress = new Set<ts.Node>();
+onTreeReuse(() => {
+  cache = new WeakMap();
+  inProgress.clear();
+});
 
 const HANDLE_PARAM =
   /^(knex|trx|tx|db|database|conn|connection|client|pool|prisma|queryRunner|manager|entityManager|em|dataSource|sequelize|queryInterface|mongoose|mongo|session|models|repo|repository|sql|transaction|context)$/;

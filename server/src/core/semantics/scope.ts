@@ -1,6 +1,7 @@
 // Resolves identifiers to their declarations without a type checker: a per-scope table of the
 // names declared in each block, function, loop head, catch clause and source file.
 import { ts } from '../ts';
+import { onTreeReuse } from './node-facts';
 import { isFunctionLike, walk } from './ast';
 
 export type Declaration =
@@ -14,7 +15,10 @@ export type Declaration =
   | ts.NamespaceImport
   | ts.ImportEqualsDeclaration;
 
-const scopeTables = new WeakMap<ts.Node, Map<string, Declaration>>();
+let scopeTables = new WeakMap<ts.Node, Map<string, Declaration>>();
+onTreeReuse(() => {
+  scopeTables = new WeakMap();
+});
 
 function isScope(node: ts.Node): boolean {
   return (

@@ -1,6 +1,7 @@
 // What a loop writes per iteration: writes in its body (through helpers too), leaving out writes that
 // belong to a nested loop over rows (reported on their own) and flushes of an accumulated batch.
 import { ts } from '../ts';
+import { onTreeReuse } from './node-facts';
 import { walk } from './ast';
 import { firstWrite } from './functions';
 import { loopAt } from './loops';
@@ -30,7 +31,10 @@ function isInnerRowLoop(n: ts.Node): boolean {
 }
 
 /** The first write that happens once per item of `loop`, if any. */
-const perItemCache = new WeakMap<Loop, ts.Node | null>();
+let perItemCache = new WeakMap<Loop, ts.Node | null>();
+onTreeReuse(() => {
+  perItemCache = new WeakMap();
+});
 
 export function perItemWrite(loop: Loop): ts.Node | undefined {
   let write = perItemCache.get(loop);
