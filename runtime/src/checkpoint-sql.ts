@@ -65,8 +65,10 @@ export function sqlCheckpointStore<Tx>(runner: SqlRunner<Tx>, table = DEFAULT_CH
     batches: Number(row.batches),
     rows: Number(row.row_count),
   });
+  // Built once: it runs in every batch, and adapters that cache prepared statements look it up by text.
+  const saveSql = `UPDATE ${t} SET last_key = ${p(1)}, batches = ${p(2)}, row_count = ${p(3)}, updated_at = ${p(4)} WHERE name = ${p(5)}`;
   const saveStatement = (name: string, checkpoint: Checkpoint) => ({
-    sql: `UPDATE ${t} SET last_key = ${p(1)}, batches = ${p(2)}, row_count = ${p(3)}, updated_at = ${p(4)} WHERE name = ${p(5)}`,
+    sql: saveSql,
     params: [encodeKey(checkpoint.lastKey), checkpoint.batches, checkpoint.rows, new Date().toISOString(), name],
   });
   return {
