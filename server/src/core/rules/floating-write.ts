@@ -2,11 +2,12 @@
 // a `map(async ...)` whose promises are dropped). The script can finish, or its transaction commit,
 // before the write happens; its error is never caught; a lazy query builder never runs at all.
 import { VOCABULARY } from '../libraries';
-import { calleeName, chainRoot, enclosingFunction, forEachDescendant, lineOf, unwrap } from '../semantics/ast';
+import { calleeName, chainRoot, enclosingFunction, lineOf, unwrap } from '../semantics/ast';
 import { classifyCall, classifyTaggedTemplate } from '../semantics/calls';
 import { schemaChangeOf } from '../semantics/ddl';
 import { firstWrite, resolveCallee, summaryOf } from '../semantics/functions';
 import { originOf } from '../semantics/origins';
+import { treeIndex } from '../semantics/tree-index';
 import { ts } from '../ts';
 import type { CodeFix } from '../types';
 import { inlineCallback, isAsyncFunction, sequentialLoopFix } from '../fixes/loop-fixes';
@@ -89,43 +90,41 @@ export const floatingWrite: Rule = {
     },
   },
   check(context) {
-    forEachDescendant(
-      context.sf,
-      (n) => {
-        if (!ts.isExpressionStatement(n)) return;
-        const awaited = ts.isAwaitExpression(n.expression) || ts.isVoidExpression(n.expression);
-        const expr = unwrap(n.expression);
-        const cb = ts.isCallExpression(expr) && /^(forEach|map|flatMap)$/.test(calleeName(expr) ?? '') ? inlineCallback(expr) : undefined;
-        if (cb && ts.isCallExpression(expr)) {
-          // Awaiting the array `map` returns does not await the promises in it.
-          const write = firstWrite(cb.body);
-          const floats = isAsyncFunction(cb) || (!ts.isBlock(cb.body) && write === cb.body && !!droppedWrite(cb.body));
-          if (!write || !floats) return;
-          const method = calleeName(expr)!;
-          context.report({
-            node: expr,
-            messageId: method === 'forEach' ? 'forEachAsync' : 'droppedMap',
-            data: { writeLine: lineOf(write), method },
-            related: [{ node: write, message: 'The write nobody waits for.' }],
-            subjects: [expr],
-            suggestions: sequentialLoopFix(n, expr, 'Write one item at a time with `for...of` and `await` (the loop then waits for each write)'),
-            facts: { case: method === 'forEach' ? 'forEachAsync' : 'droppedMap' },
-          });
-          return;
-        }
-        if (awaited) return;
-        const async = isAsyncFunction(enclosingFunction(n));
-        const schema = ts.isCallExpression(expr) || ts.isTaggedTemplateExpression(expr) ? droppedSchemaChange(expr, async) : undefined;
-        if (schema) {
-          context.report({ node: n.expression, messageId: 'schemaNotAwaited', suggestions: async ? addAwait(n) : [], facts: { case: 'schemaNotAwaited' } });
-          return;
-        }
-        if (!async) return;
-        const write = droppedWrite(n.expression);
-        if (!write) return;
-        context.report({ node: n.expression, messageId: 'notAwaited', suggestions: addAwait(n), facts: { case: 'notAwaited' } });
-      },
-      () => true,
-    );
+    // Every expression statement of the file, in nested functions too.
+    for (const node of treeIndex(context.sf).nodes) {
+      if (node.kind !== ts.SyntaxKind.ExpressionStatement) continue;
+      const n = node as ts.ExpressionStatement;
+      const awaited = ts.isAwaitExpression(n.expression) || ts.isVoidExpression(n.expression);
+      const expr = unwrap(n.expression);
+      const cb = ts.isCallExpression(expr) && /^(forEach|map|flatMap)$/.test(calleeName(expr) ?? '') ? inlineCallback(expr) : undefined;
+      if (cb && ts.isCallExpression(expr)) {
+        // Awaiting the array `map` returns does not await the promises in it.
+        const write = firstWrite(cb.body);
+        const floats = isAsyncFunction(cb) || (!ts.isBlock(cb.body) && write === cb.body && !!droppedWrite(cb.body));
+        if (!write || !floats) continue;
+        const method = calleeName(expr)!;
+        context.report({
+          node: expr,
+          messageId: method === 'forEach' ? 'forEachAsync' : 'droppedMap',
+          data: { writeLine: lineOf(write), method },
+          related: [{ node: write, message: 'The write nobody waits for.' }],
+          subjects: [expr],
+          suggestions: sequentialLoopFix(n, expr, 'Write one item at a time with `for...of` and `await` (the loop then waits for each write)'),
+          facts: { case: method === 'forEach' ? 'forEachAsync' : 'droppedMap' },
+        });
+        continue;
+      }
+      if (awaited) continue;
+      const async = isAsyncFunction(enclosingFunction(n));
+      const schema = ts.isCallExpression(expr) || ts.isTaggedTemplateExpression(expr) ? droppedSchemaChange(expr, async) : undefined;
+      if (schema) {
+        context.report({ node: n.expression, messageId: 'schemaNotAwaited', suggestions: async ? addAwait(n) : [], facts: { case: 'schemaNotAwaited' } });
+        continue;
+      }
+      if (!async) continue;
+      const write = droppedWrite(n.expression);
+      if (!write) continue;
+      context.report({ node: n.expression, messageId: 'notAwaited', suggestions: addAwait(n), facts: { case: 'notAwaited' } });
+    }
   },
 };

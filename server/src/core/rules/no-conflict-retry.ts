@@ -5,6 +5,7 @@ import { VOCABULARY } from '../libraries';
 import { calleeName, isFunctionLike, lineOf, unwrap } from '../semantics/ast';
 import { classifyCall } from '../semantics/calls';
 import { loopsIn } from '../semantics/loops';
+import { indexOf } from '../semantics/tree-index';
 import { ts } from '../ts';
 import type { CodeFix } from '../types';
 import { docsUrl, type Rule } from '../rule';
@@ -101,32 +102,38 @@ export const noConflictRetry: Rule = {
   check(context) {
     const seen = new Set<ts.Node>();
     // Innermost loops first, so a transaction is tied to the loop that runs it once per iteration.
-    // A copy: loopsIn's array is cached for the file and shared with the other rules.
-    for (const loop of [...loopsIn(context.sf)].reverse()) {
-      const visit = (n: ts.Node): void => {
-        if (ts.isCallExpression(n) && !seen.has(n)) {
-          const run = transactionRun(n);
-          if (run) {
-            seen.add(n);
-            if (!isRetried(n)) {
-              context.report({
-                node: n,
-                messageId: 'noRetry',
-                data: { loopLine: lineOf(loop.node) },
-                related: [{ node: loop.node, message: 'The loop that opens one transaction per batch.' }],
-                // The statement too: missing-commit reports an explicit transaction on its statement.
-                subjects: [n, enclosingStatement(n)],
-                suggestions: run.callback ? wrapInRetry(n) : [],
-                facts: { explicit: !run.callback },
-              });
-            }
-            return;
-          }
+    const loops = loopsIn(context.sf);
+    for (let l = loops.length - 1; l >= 0; l--) {
+      const loop = loops[l];
+      /** Reports `n` if it runs a transaction; true when it does (its subtree is then left alone). */
+      const check = (n: ts.Node): boolean => {
+        if (!ts.isCallExpression(n) || seen.has(n)) return false;
+        const run = transactionRun(n);
+        if (!run) return false;
+        seen.add(n);
+        if (!isRetried(n)) {
+          context.report({
+            node: n,
+            messageId: 'noRetry',
+            data: { loopLine: lineOf(loop.node) },
+            related: [{ node: loop.node, message: 'The loop that opens one transaction per batch.' }],
+            // The statement too: missing-commit reports an explicit transaction on its statement.
+            subjects: [n, enclosingStatement(n)],
+            suggestions: run.callback ? wrapInRetry(n) : [],
+            facts: { explicit: !run.callback },
+          });
         }
-        if (ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n)) return;
-        ts.forEachChild(n, visit);
+        return true;
       };
-      visit(loop.body);
+      // The loop body and what it runs, declared functions and methods aside (they run when called).
+      const body = loop.body;
+      if (check(body) || ts.isFunctionDeclaration(body) || ts.isMethodDeclaration(body)) continue;
+      const index = indexOf(body);
+      const { nodes, ends } = index;
+      for (let i = index.start(body), end = index.end(body, i); i < end; i++) {
+        const n = nodes[i];
+        if (check(n) || ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n)) i = ends[i] - 1;
+      }
     }
   },
 };

@@ -3,11 +3,12 @@
 // writes change which rows the filter matches (or delete them), rows shift and advancing the offset
 // skips some of them. Keyset pages (WHERE id > last ORDER BY id LIMIT n) have neither problem.
 import { VOCABULARY } from '../libraries';
-import { forEachDescendant, isNumericLiteralLike, lineOf, nameOfCallee, staticText, unwrap } from '../semantics/ast';
+import { isFunctionLike, isNumericLiteralLike, lineOf, nameOfCallee, staticText, unwrap } from '../semantics/ast';
 import { classifyCall } from '../semantics/calls';
 import { firstWrite, resolveCallee } from '../semantics/functions';
 import { loopsIn, type Loop } from '../semantics/loops';
 import { stringValue } from '../semantics/origins';
+import { indexOf } from '../semantics/tree-index';
 import { ts } from '../ts';
 import { docsUrl, type Rule } from '../rule';
 
@@ -58,34 +59,32 @@ function isOffsetTemplate(n: ts.TaggedTemplateExpression): boolean {
   return !!sql && /^\s*(select|with)\b/i.test(sql) && /\boffset\s+\?/i.test(sql);
 }
 
-/** The offset read a page loop makes, directly or through a helper it calls. */
-function offsetReadIn(body: ts.Node): ts.Node | undefined {
-  let found: ts.Node | undefined;
-  const visit = (n: ts.Node, depth: number): void => {
-    forEachDescendant(
-      n,
-      (c) => {
-        if (found) return 'skip';
-        if (ts.isTaggedTemplateExpression(c) && isOffsetTemplate(c)) found = c;
-        else if (ts.isCallExpression(c)) {
-          if (isOffsetRead(c)) found = c;
-          else if (depth === 0) {
-            const body = resolveCallee(c)?.body;
-            // An expression-bodied helper is itself the read: `const page = (skip) => Model.find({}, { skip })`.
-            if (body && ts.isCallExpression(body) && isOffsetRead(body)) found = c;
-            else if (body) {
-              visit(body, 1);
-              if (found) found = c;
-            }
-          }
-        }
-        return found ? 'skip' : undefined;
-      },
-      (fn) => !!fn.parent && ts.isCallExpression(fn.parent),
-    );
-  };
-  visit(body, 0);
-  return found;
+/**
+ * The offset read a page loop makes, directly or (at `depth` 0) through a helper it calls: the read,
+ * or the call of the helper. Callbacks passed to calls are searched too; other nested functions are not.
+ */
+function offsetReadIn(body: ts.Node, depth = 0): ts.Node | undefined {
+  const index = indexOf(body);
+  const { nodes, ends } = index;
+  for (let i = index.start(body), end = index.end(body, i); i < end; i++) {
+    const c = nodes[i];
+    if (isFunctionLike(c) && !(c.parent && ts.isCallExpression(c.parent))) {
+      i = ends[i] - 1;
+      continue;
+    }
+    if (ts.isTaggedTemplateExpression(c)) {
+      if (isOffsetTemplate(c)) return c;
+    } else if (ts.isCallExpression(c)) {
+      if (isOffsetRead(c)) return c;
+      if (depth === 0) {
+        const helper = resolveCallee(c)?.body;
+        // An expression-bodied helper is itself the read: `const page = (skip) => Model.find({}, { skip })`.
+        if (helper && ts.isCallExpression(helper) && isOffsetRead(helper)) return c;
+        if (helper && offsetReadIn(helper, 1)) return c;
+      }
+    }
+  }
+  return undefined;
 }
 
 function isPageLoop(loop: Loop): boolean {

@@ -2,10 +2,11 @@
 // same transaction (the runner's per-file transaction, or one callback transaction). The DDL's lock
 // (ACCESS EXCLUSIVE on PostgreSQL) is held until the backfill commits, so the live site waits on the
 // table for the whole backfill. Creating a new table is left out: nobody else uses it yet.
-import { forEachDescendant, isFunctionLike, lineOf, nameOfCallee } from '../semantics/ast';
+import { isFunctionLike, lineOf, nameOfCallee } from '../semantics/ast';
 import { classifyCall, classifyTaggedTemplate } from '../semantics/calls';
 import { schemaChangeOf } from '../semantics/ddl';
 import { resolveCallee, summaryOf } from '../semantics/functions';
+import { treeIndex } from '../semantics/tree-index';
 import { enclosingCallbackTransaction } from '../semantics/transactions';
 import { ts } from '../ts';
 import { docsUrl, type Rule } from '../rule';
@@ -51,24 +52,26 @@ export const schemaAndDataInOneTransaction: Rule = {
     },
   },
   check(context) {
+    const { nodes, ends } = treeIndex(context.sf);
+    // Only a file that changes a schema somewhere can have a finding: the writes (every call
+    // classified, helpers summarised) are looked for only then.
+    if (!nodes.some((n) => (ts.isCallExpression(n) || ts.isTaggedTemplateExpression(n)) && changesSchema(n))) return;
     const byScope = new Map<ts.Node, { ddl?: ts.Node; write?: ts.Node }>();
-    forEachDescendant(
-      context.sf,
-      (n) => {
-        if (!ts.isCallExpression(n) && !ts.isTaggedTemplateExpression(n)) return;
-        const ddl = changesSchema(n);
-        const write = !ddl && writesData(n);
-        if (!ddl && !write) return;
-        const scope = transactionScope(n, context.runner.wraps);
-        if (!scope) return;
-        const entry = byScope.get(scope) ?? {};
-        if (ddl) entry.ddl ??= n;
-        else entry.write ??= n;
-        byScope.set(scope, entry);
-        return 'skip';
-      },
-      () => true,
-    );
+    // Every call and tagged template of the file, in nested functions too, but not inside one already counted.
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i];
+      if (!ts.isCallExpression(n) && !ts.isTaggedTemplateExpression(n)) continue;
+      const ddl = changesSchema(n);
+      const write = !ddl && writesData(n);
+      if (!ddl && !write) continue;
+      const scope = transactionScope(n, context.runner.wraps);
+      if (!scope) continue;
+      const entry = byScope.get(scope) ?? {};
+      if (ddl) entry.ddl ??= n;
+      else entry.write ??= n;
+      byScope.set(scope, entry);
+      i = ends[i] - 1;
+    }
     for (const [scope, { ddl, write }] of byScope) {
       if (!ddl || !write) continue;
       const callback = ts.isCallExpression(scope) ? scope : undefined;

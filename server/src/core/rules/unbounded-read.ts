@@ -4,6 +4,7 @@
 import { calleeName, chainNames, forEachDescendant, lineOf, staticText, unwrap } from '../semantics/ast';
 import { classifyCall } from '../semantics/calls';
 import { originOf } from '../semantics/origins';
+import { treeIndex } from '../semantics/tree-index';
 import { ts } from '../ts';
 import { iterateCursorFix } from '../fixes/read-fixes';
 import { docsUrl, type Rule } from '../rule';
@@ -104,28 +105,25 @@ export const unboundedRead: Rule = {
         facts: { readLine: lineOf(source) },
       });
     };
-    forEachDescendant(
-      context.sf,
-      (n) => {
-        if (ts.isAwaitExpression(n)) {
-          const rows = unboundedRows(n.expression);
-          if (rows) report(unwrap(n.expression), rows.source);
-          return;
-        }
-        if (!ts.isCallExpression(n) || isPartOfLargerChain(n)) return;
-        const name = calleeName(n) ?? '';
-        // Synchronous drivers (`stmt.all()`) and `.then((rows) => ...)` get the rows without an await.
-        if (MATERIALIZING.has(name) && !ts.isAwaitExpression(n.parent)) {
-          const info = classifyCall(n);
-          const rows = info.kind === 'read' && !info.cursor ? unboundedRows(n) : undefined;
-          if (rows) report(n, rows.source);
-        } else if (name === 'then' && ts.isPropertyAccessExpression(unwrap(n.expression))) {
-          const receiver = (unwrap(n.expression) as ts.PropertyAccessExpression).expression;
-          const rows = unboundedRows(receiver);
-          if (rows) report(unwrap(receiver), rows.source);
-        }
-      },
-      () => true,
-    );
+    // Every await and call of the file, in nested functions too.
+    for (const n of treeIndex(context.sf).nodes) {
+      if (ts.isAwaitExpression(n)) {
+        const rows = unboundedRows(n.expression);
+        if (rows) report(unwrap(n.expression), rows.source);
+        continue;
+      }
+      if (!ts.isCallExpression(n) || isPartOfLargerChain(n)) continue;
+      const name = calleeName(n) ?? '';
+      // Synchronous drivers (`stmt.all()`) and `.then((rows) => ...)` get the rows without an await.
+      if (MATERIALIZING.has(name) && !ts.isAwaitExpression(n.parent)) {
+        const info = classifyCall(n);
+        const rows = info.kind === 'read' && !info.cursor ? unboundedRows(n) : undefined;
+        if (rows) report(n, rows.source);
+      } else if (name === 'then' && ts.isPropertyAccessExpression(unwrap(n.expression))) {
+        const receiver = (unwrap(n.expression) as ts.PropertyAccessExpression).expression;
+        const rows = unboundedRows(receiver);
+        if (rows) report(unwrap(receiver), rows.source);
+      }
+    }
   },
 };

@@ -2,12 +2,13 @@
 // of the project. A summary says whether a function writes and what it returns.
 import { ts } from '../ts';
 import { onTreeReuse } from './node-facts';
-import { forEachDescendant, isFunctionLike, nameOfCallee, unwrap } from './ast';
+import { isFunctionLike, nameOfCallee, unwrap } from './ast';
 import { checkBudget } from './budget';
 import { classifyCall, classifyTaggedTemplate } from './calls';
 import { contextOf, UNKNOWN, type Origin } from './context';
 import { originOf, worst } from './origins';
 import { referencesTo, resolveIdentifier, type Declaration } from './scope';
+import { indexOf } from './tree-index';
 
 export interface FunctionSummary {
   /** The first write the function performs, directly or through functions it calls. */
@@ -137,40 +138,60 @@ function namespaceMember(decl: Declaration, member: string): ts.FunctionLikeDecl
   return functionFromDeclaration(exportedDeclaration(decl.getSourceFile(), spec, member));
 }
 
-/** The first database write under `node`, following callbacks and called helpers. */
-export function firstWrite(node: ts.Node, skip?: (n: ts.Node) => boolean): ts.Node | undefined {
-  let found: ts.Node | undefined;
-  // An expression-bodied callback (`rows.map((r) => db.update(...))`) is itself the write.
-  if (ts.isCallExpression(node) && classifyCall(node).kind === 'write') return node;
-  if (ts.isCallExpression(node)) {
-    const fn = resolveCallee(node);
-    if (fn && summaryOf(fn).write) return node;
-  }
-  forEachDescendant(
-    node,
-    (n) => {
-      if (found) return 'skip';
-      if (skip?.(n)) return 'skip';
-      if (ts.isCallExpression(n)) {
-        const info = classifyCall(n);
-        if (info.kind === 'write') {
-          found = n;
-          return 'skip';
-        }
-        const fn = resolveCallee(n);
-        if (fn && summaryOf(fn).write) {
-          found = n;
-          return 'skip';
-        }
-      } else if (ts.isTaggedTemplateExpression(n) && classifyTaggedTemplate(n).kind === 'write') {
-        found = n;
-        return 'skip';
-      }
-    },
-    // Callbacks passed to calls run (forEach, then, transaction); declared functions run when called.
-    (fn) => !ts.isFunctionDeclaration(fn) && !ts.isMethodDeclaration(fn) && !!fn.parent && (ts.isCallExpression(fn.parent) || ts.isReturnStatement(fn.parent) || ts.isParenthesizedExpression(fn.parent)),
+/** Whether a call writes, itself or through a project function it calls. */
+function isWriteCall(call: ts.CallExpression): boolean {
+  if (classifyCall(call).kind === 'write') return true;
+  const fn = resolveCallee(call);
+  return !!fn && !!summaryOf(fn).write;
+}
+
+/** Callbacks passed to calls run (forEach, then, transaction); declared functions run when called. */
+function runsInPlace(fn: ts.Node): boolean {
+  const parent = fn.parent;
+  return (
+    fn.kind !== ts.SyntaxKind.FunctionDeclaration &&
+    fn.kind !== ts.SyntaxKind.MethodDeclaration &&
+    !!parent &&
+    (parent.kind === ts.SyntaxKind.CallExpression || parent.kind === ts.SyntaxKind.ReturnStatement || parent.kind === ts.SyntaxKind.ParenthesizedExpression)
   );
-  return found;
+}
+
+/**
+ * The first database write under `node`, following callbacks and called helpers. `skip` is asked of
+ * the statements and expressions of the tree index (loops, ifs, calls, functions, ...): a subtree it
+ * names is left out.
+ */
+export function firstWrite(node: ts.Node, skip?: (n: ts.Node) => boolean): ts.Node | undefined {
+  // An expression-bodied callback (`rows.map((r) => db.update(...))`) is itself the write.
+  if (ts.isCallExpression(node) && isWriteCall(node)) return node;
+  const index = indexOf(node);
+  const { nodes, ends } = index;
+  for (let i = index.start(node), end = index.end(node, i); i < end; i++) {
+    const n = nodes[i];
+    if ((isFunctionLike(n) && !runsInPlace(n)) || skip?.(n)) {
+      i = ends[i] - 1;
+      continue;
+    }
+    if (n.kind === ts.SyntaxKind.CallExpression) {
+      if (isWriteCall(n as ts.CallExpression)) return n;
+    } else if (n.kind === ts.SyntaxKind.TaggedTemplateExpression && classifyTaggedTemplate(n as ts.TaggedTemplateExpression).kind === 'write') {
+      return n;
+    }
+  }
+  return undefined;
+}
+
+/** What a block-bodied function returns: the worst of its `return`s (nested functions' aside). */
+function returnedOrigin(body: ts.Node): Origin {
+  const returned: Origin[] = [];
+  const index = indexOf(body);
+  const { nodes, ends } = index;
+  for (let i = index.start(body), end = index.end(body, i); i < end; i++) {
+    const n = nodes[i];
+    if (isFunctionLike(n)) i = ends[i] - 1;
+    else if (ts.isReturnStatement(n) && n.expression) returned.push(originOf(n.expression));
+  }
+  return worst(returned);
 }
 
 export function summaryOf(fn: ts.FunctionLikeDeclaration): FunctionSummary {
@@ -186,13 +207,7 @@ export function summaryOf(fn: ts.FunctionLikeDeclaration): FunctionSummary {
     if (body) {
       write = firstWrite(body);
       if (!ts.isBlock(body)) returns = originOf(body);
-      else {
-        const returned: Origin[] = [];
-        forEachDescendant(body, (n) => {
-          if (ts.isReturnStatement(n) && n.expression) returned.push(originOf(n.expression));
-        });
-        returns = worst(returned);
-      }
+      else returns = returnedOrigin(body);
     }
     const summary = { write, returns };
     summaries.set(fn, summary);

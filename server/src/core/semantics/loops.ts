@@ -1,12 +1,13 @@
 // Finds loops of every shape scripts use and what each one iterates.
 import { ts } from '../ts';
 import { onTreeReuse } from './node-facts';
-import { nameOfCallee, unwrap, walk } from './ast';
+import { nameOfCallee, unwrap } from './ast';
 import { classifyCall } from './calls';
 import { UNKNOWN, type Origin } from './context';
 import { resolveCallee, summaryOf } from './functions';
 import { originOf } from './origins';
 import { resolveIdentifier } from './scope';
+import { indexOf } from './tree-index';
 
 export interface Loop {
   /** The loop statement, or the call for callback loops (`rows.forEach(...)`). */
@@ -40,20 +41,28 @@ function callbackOf(call: ts.CallExpression): ts.FunctionLikeDeclaration | undef
   return undefined;
 }
 
+/** The cursor `call` steps (`cursor.next()`), if it is such a step. */
+function cursorStep(call: ts.CallExpression): ts.Expression | undefined {
+  if (!CURSOR_STEPS.has(nameOfCallee(call.expression) ?? '')) return undefined;
+  const callee = unwrap(call.expression);
+  return ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
+}
+
 /** The cursor a while loop steps through: `while (await cursor.hasNext())`, `while ((doc = await cursor.next()))`. */
-function steppedCursor(cond: ts.Expression): ts.Expression | undefined {
-  let found: ts.Expression | undefined;
-  walk(cond, (n) => {
-    if (ts.isCallExpression(n) && CURSOR_STEPS.has(nameOfCallee(n.expression) ?? '')) {
-      const callee = unwrap(n.expression);
-      if (ts.isPropertyAccessExpression(callee)) {
-        found = callee.expression;
-        return 'stop';
-      }
-    }
-    return undefined;
-  });
-  return found;
+function steppedCursor(cond: ts.Node): ts.Expression | undefined {
+  if (ts.isCallExpression(cond)) {
+    const cursor = cursorStep(cond);
+    if (cursor) return cursor;
+  }
+  const index = indexOf(cond);
+  const nodes = index.nodes;
+  for (let i = index.start(cond), end = index.end(cond, i); i < end; i++) {
+    const n = nodes[i];
+    if (n.kind !== ts.SyntaxKind.CallExpression) continue;
+    const cursor = cursorStep(n as ts.CallExpression);
+    if (cursor) return cursor;
+  }
+  return undefined;
 }
 
 /** `for (let i = 0; i < rows.length; i += STEP)`: the array and whether it steps by more than one. */
@@ -109,7 +118,9 @@ function computeLoopAt(node: ts.Node): Loop | undefined {
     let cursor = steppedCursor(node.expression);
     if (!cursor && ts.isBlock(node.statement)) {
       // `while (true) { const doc = await cursor.next(); if (!doc) break; ... }`
-      const first = node.statement.statements.slice(0, 3).map((s) => steppedCursor(s as unknown as ts.Expression)).find(Boolean);
+      const statements = node.statement.statements;
+      let first: ts.Expression | undefined;
+      for (let i = 0; i < 3 && i < statements.length && !first; i++) first = steppedCursor(statements[i]);
       if (first && originOf(first).kind === 'cursor') cursor = first;
     }
     if (cursor) return { node, kind: 'cursor-while', body: node.statement, iterated: originOf(cursor) };
@@ -131,27 +142,31 @@ function computeLoopAt(node: ts.Node): Loop | undefined {
   return undefined;
 }
 
+function isPageRead(call: ts.CallExpression): boolean {
+  const info = classifyCall(call);
+  const fn = info.kind === 'none' ? resolveCallee(call) : undefined;
+  const ret = fn ? summaryOf(fn).returns : UNKNOWN;
+  return (
+    (info.kind === 'read' && !info.single && (info.bounded || info.page)) ||
+    // A write that takes one page itself: DELETE ... WHERE id IN (SELECT ... LIMIT $1), updateMany({ take }).
+    (info.kind === 'write' && /\blimit\b|\btake\s*:/i.test(call.getText())) ||
+    ((ret.kind === 'rows' || ret.kind === 'cursor') && (ret.bounded || ret.page))
+  );
+}
+
 /** A read inside a loop body that fetches a page (LIMIT/take with paging), directly or through a helper. */
 export function pageReadIn(body: ts.Node): ts.Node | undefined {
-  let found: ts.Node | undefined;
-  walk(body, (n) => {
-    if (ts.isCallExpression(n)) {
-      const info = classifyCall(n);
-      const fn = info.kind === 'none' ? resolveCallee(n) : undefined;
-      const ret = fn ? summaryOf(fn).returns : UNKNOWN;
-      if (
-        (info.kind === 'read' && !info.single && (info.bounded || info.page)) ||
-        // A write that takes one page itself: DELETE ... WHERE id IN (SELECT ... LIMIT $1), updateMany({ take }).
-        (info.kind === 'write' && /\blimit\b|\btake\s*:/i.test(n.getText())) ||
-        ((ret.kind === 'rows' || ret.kind === 'cursor') && (ret.bounded || ret.page))
-      ) {
-        found = n;
-        return 'stop';
-      }
-    }
-    return ts.isFunctionDeclaration(n) ? 'skip' : undefined;
-  });
-  return found;
+  if (ts.isCallExpression(body) && isPageRead(body)) return body;
+  if (ts.isFunctionDeclaration(body)) return undefined;
+  const index = indexOf(body);
+  const { nodes, ends } = index;
+  for (let i = index.start(body), end = index.end(body, i); i < end; i++) {
+    const n = nodes[i];
+    if (n.kind === ts.SyntaxKind.CallExpression && isPageRead(n as ts.CallExpression)) return n;
+    // Declared functions run when called, not here.
+    if (n.kind === ts.SyntaxKind.FunctionDeclaration) i = ends[i] - 1;
+  }
+  return undefined;
 }
 
 /** All loops in a subtree, outermost first. */
@@ -165,9 +180,14 @@ export function loopsIn(root: ts.Node): Loop[] {
   if (cached) return cached;
   const out: Loop[] = [];
   loopsCache.set(root, out);
-  walk(root, (n) => {
-    const loop = loopAt(n);
+  const own = loopAt(root);
+  if (own) out.push(own);
+  // Every kind a loop can be is indexed: no walk of the tree.
+  const index = indexOf(root);
+  const nodes = index.nodes;
+  for (let i = index.start(root), end = index.end(root, i); i < end; i++) {
+    const loop = loopAt(nodes[i]);
     if (loop) out.push(loop);
-  });
+  }
   return out;
 }

@@ -2,7 +2,8 @@
 // names declared in each block, function, loop head, catch clause and source file.
 import { ts } from '../ts';
 import { onTreeReuse } from './node-facts';
-import { isFunctionLike, walk } from './ast';
+import { isFunctionLike } from './ast';
+import { indexOf } from './tree-index';
 
 export type Declaration =
   | ts.VariableDeclaration
@@ -21,17 +22,20 @@ onTreeReuse(() => {
 });
 
 function isScope(node: ts.Node): boolean {
-  return (
-    ts.isSourceFile(node) ||
-    ts.isBlock(node) ||
-    ts.isModuleBlock(node) ||
-    ts.isCaseBlock(node) ||
-    ts.isCatchClause(node) ||
-    ts.isForStatement(node) ||
-    ts.isForOfStatement(node) ||
-    ts.isForInStatement(node) ||
-    isFunctionLike(node)
-  );
+  // A switch, not nine type guards: resolving a name asks this of every ancestor.
+  switch (node.kind) {
+    case ts.SyntaxKind.SourceFile:
+    case ts.SyntaxKind.Block:
+    case ts.SyntaxKind.ModuleBlock:
+    case ts.SyntaxKind.CaseBlock:
+    case ts.SyntaxKind.CatchClause:
+    case ts.SyntaxKind.ForStatement:
+    case ts.SyntaxKind.ForOfStatement:
+    case ts.SyntaxKind.ForInStatement:
+      return true;
+    default:
+      return isFunctionLike(node);
+  }
 }
 
 /** Whether JavaScript merges a second declaration of the name with this one: `var`s and functions. */
@@ -109,15 +113,17 @@ function tableFor(scope: ts.Node): Map<string, Declaration> {
   return table;
 }
 
-function collectVars(node: ts.Node, table: Map<string, Declaration>): void {
-  walk(node, (child) => {
-    if (child === node) return undefined;
-    if (isFunctionLike(child)) return 'skip';
-    if (ts.isVariableDeclarationList(child) && (child.flags & ts.NodeFlags.BlockScoped) === 0) {
-      for (const d of child.declarations) if (!table.has(declName(d))) addBindingNames(d.name, d, table);
+/** `var` declarations in a function body, nested functions aside (from the tree index: no walk). */
+function collectVars(body: ts.Node, table: Map<string, Declaration>): void {
+  const index = indexOf(body);
+  const { nodes, ends } = index;
+  for (let i = index.start(body), end = index.end(body, i); i < end; i++) {
+    const n = nodes[i];
+    if (isFunctionLike(n)) i = ends[i] - 1;
+    else if (n.kind === ts.SyntaxKind.VariableDeclarationList && (n.flags & ts.NodeFlags.BlockScoped) === 0) {
+      for (const d of (n as ts.VariableDeclarationList).declarations) if (!table.has(declName(d))) addBindingNames(d.name, d, table);
     }
-    return undefined;
-  });
+  }
 }
 
 function declName(d: ts.VariableDeclaration): string {
@@ -164,25 +170,9 @@ export function assignmentsTo(decl: Declaration): ts.Expression[] {
   return out;
 }
 
-const identifierIndex = new WeakMap<ts.SourceFile, Map<string, ts.Identifier[]>>();
-
-/** Every identifier of a file with the same text as `id`, from an index built once per file. */
+/** Every identifier of a file with the same text as `id`, from the file's tree index. */
 function identifiersNamed(id: ts.Identifier): ts.Identifier[] {
-  const sf = id.getSourceFile();
-  let index = identifierIndex.get(sf);
-  if (!index) {
-    const built = new Map<string, ts.Identifier[]>();
-    walk(sf, (n) => {
-      if (ts.isIdentifier(n)) {
-        const list = built.get(n.text);
-        if (list) list.push(n);
-        else built.set(n.text, [n]);
-      }
-    });
-    identifierIndex.set(sf, built);
-    index = built;
-  }
-  return index.get(id.text) ?? [];
+  return indexOf(id).identifiersNamed(id.text);
 }
 
 /** Every identifier in `root` that refers to `decl`. */

@@ -1,0 +1,81 @@
+// The tree index (server/src/core/semantics/tree-index.ts) stands in for walking a subtree: for every
+// node of a tree, the slice of the index it gives must be exactly the indexed nodes `walk` visits under
+// that node, in the same order; its identifiers those `walk` visits. Real example scripts, fuzz inputs
+// the parser had to recover from (missing and empty nodes), and trees re-parsed incrementally.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parseSource, reparseSource } from '../server/src/core/parse';
+import { walk } from '../server/src/core/semantics/ast';
+import { forgetNodeFacts } from '../server/src/core/semantics/node-facts';
+import { isIndexedKind, treeIndex } from '../server/src/core/semantics/tree-index';
+import { ts } from '../server/src/core/ts';
+import { generate } from './fuzz/generate';
+
+const EXAMPLES = join(__dirname, '..', 'examples');
+
+function examples(): { path: string; text: string }[] {
+  const out: { path: string; text: string }[] = [];
+  for (const lib of readdirSync(EXAMPLES, { withFileTypes: true })) {
+    if (!lib.isDirectory()) continue;
+    for (const f of readdirSync(join(EXAMPLES, lib.name))) if (/\.ts$/.test(f)) out.push({ path: join(EXAMPLES, lib.name, f), text: readFileSync(join(EXAMPLES, lib.name, f), 'utf8') });
+  }
+  return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** Every node of the tree, and for each the indexed nodes `walk` visits under it. */
+function checkAgainstWalk(sf: ts.SourceFile, label: string): number {
+  const index = treeIndex(sf);
+  const identifiers: ts.Node[] = [];
+  const all: ts.Node[] = [];
+  walk(sf, (n) => {
+    all.push(n);
+    if (n.kind === ts.SyntaxKind.Identifier) identifiers.push(n);
+  });
+  assert.deepEqual(index.identifiers, identifiers, `${label}: identifiers`);
+  for (const root of all) {
+    const expected: ts.Node[] = [];
+    walk(root, (n) => {
+      if (n !== root && isIndexedKind(n.kind)) expected.push(n);
+    });
+    const start = index.start(root);
+    const slice = index.nodes.slice(start, index.end(root, start));
+    if (slice.length !== expected.length || slice.some((n, i) => n !== expected[i])) {
+      assert.fail(`${label}: the index's slice under ${ts.SyntaxKind[root.kind]} at ${root.pos}-${root.end} is not what walk visits`);
+    }
+  }
+  return all.length;
+}
+
+test('the index gives exactly what walk visits under every node of the examples', () => {
+  let nodes = 0;
+  for (const { path, text } of examples()) nodes += checkAgainstWalk(parseSource(path, text), path);
+  assert.ok(nodes > 5_000, `only ${nodes} nodes checked`);
+});
+
+test('the index agrees with walk on trees the parser recovered from errors', () => {
+  let checked = 0;
+  for (let seed = 1; seed <= 200 && checked < 60; seed++) {
+    const input = generate(seed);
+    if (!['truncated', 'mutated', 'tokens', 'garbage-appended', 'flow', 'bom-crlf'].includes(input.kind) || input.text.length > 20_000) continue;
+    const sf = parseSource(`/fuzz/${input.file}`, input.text);
+    if (sf.parseDiagnostics.length === 0 && input.kind !== 'flow' && input.kind !== 'bom-crlf') continue;
+    checkAgainstWalk(sf, `seed ${seed} (${input.kind})`);
+    checked++;
+  }
+  assert.ok(checked >= 30, `only ${checked} inputs checked`);
+});
+
+test('a tree re-parsed incrementally gets a new index, which agrees with walk', () => {
+  const [{ path, text }] = examples().filter((e) => e.text.includes('for ('));
+  const before = parseSource(path, text);
+  const old = treeIndex(before);
+  const at = text.indexOf('for (');
+  const edited = text.slice(0, at) + 'const added = 1;\n  ' + text.slice(at);
+  const after = reparseSource(before, edited);
+  assert.ok(after, 'the edit re-parses incrementally');
+  forgetNodeFacts();
+  assert.notEqual(treeIndex(after), old);
+  checkAgainstWalk(after, `${path}, edited`);
+});
