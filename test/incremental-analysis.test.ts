@@ -3,11 +3,12 @@
 // Analyzer must give exactly what a fresh one gives for the same text. Real example scripts, seeded
 // edits (the same every run).
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Analyzer } from '../server/src/core/analyzer';
-import { defaultConfig } from '../server/src/core/config';
+import { defaultConfig, type EvolveConfig } from '../server/src/core/config';
 
 const ROOT = join(__dirname, '..');
 const EXAMPLES = join(ROOT, 'examples');
@@ -82,5 +83,97 @@ test('an edit above unchanged code changes what is known about that code (no sta
   for (const text of [fromDb, literal, fromDb, literal]) {
     warm.setFileText(file, text);
     assert.deepEqual(warm.analyzeFile(file, text), fresh(text));
+  }
+});
+
+// The analyser keeps the files a script imports parsed, and what is known about them, across
+// analyses; it re-reads them before each one. Each step below changes what the script's finding
+// depends on in another file, and the long-lived analyser must see it exactly as a fresh one does.
+const SCRIPT =
+  `import { touch } from './helpers';\n` +
+  `export async function up(knex) {\n  const all = (await knex('users').select('id')).filter((u) => u.id > 0);\n` +
+  `  for (const { id } of all) {\n    await touch(knex, id);\n  }\n}\nexport const config = { transaction: false };\n`;
+const WRITES = `export async function touch(knex, id) {\n  await knex('users').where({ id }).update({ touched: true });\n}\n`;
+const PURE = `export async function touch(knex, id) {\n  return id;\n}\n`;
+
+function project(): { dir: string; script: string; helpers: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'evolve-incremental-'));
+  mkdirSync(join(dir, 'migrations'));
+  const script = join(dir, 'migrations', 'script.ts');
+  writeFileSync(script, SCRIPT);
+  return { dir, script, helpers: join(dir, 'migrations', 'helpers.ts') };
+}
+
+test('an edit to an imported helper, in its buffer or on disk, reaches a long-lived analyser', () => {
+  const { dir, script, helpers } = project();
+  try {
+    const config = defaultConfig(dir);
+    const warm = new Analyzer(config);
+    const buffers = new Map<string, string>();
+    const fresh = () => {
+      const analyzer = new Analyzer(config);
+      for (const [path, text] of buffers) analyzer.setFileText(path, text);
+      return analyzer.analyzeFile(script);
+    };
+    const buffer = (text: string | undefined) => {
+      if (text === undefined) buffers.delete(helpers);
+      else buffers.set(helpers, text);
+      warm.setFileText(helpers, text);
+    };
+    const rules = () => fresh().findings.map((f) => f.ruleId);
+    const steps: [string, () => void][] = [
+      ['helper on disk writes', () => writeFileSync(helpers, WRITES)],
+      ['helper buffer made pure', () => buffer(PURE)],
+      ['helper buffer closed', () => buffer(undefined)],
+      ['helper made pure on disk', () => writeFileSync(helpers, PURE)],
+      ['helper deleted', () => rmSync(helpers)],
+      ['helper written again', () => writeFileSync(helpers, WRITES)],
+      ['unchanged', () => undefined],
+    ];
+    const seen = new Set<string>();
+    for (const [step, change] of steps) {
+      change();
+      seen.add(rules().join());
+      assert.deepEqual(warm.analyzeFile(script), fresh(), step);
+    }
+    assert.ok(seen.size > 1, 'the helper should change the script\'s findings');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a helper that imports the analysed script back sees the script\'s edits', () => {
+  const { dir, script, helpers } = project();
+  try {
+    // touch() writes through the script's own save(): the script's text decides what touch does.
+    writeFileSync(helpers, `import { save } from './script';\nexport async function touch(knex, id) {\n  await save(knex, id);\n}\n`);
+    const withSave = (body: string) => `${SCRIPT}export async function save(knex, id) {\n  ${body}\n}\n`;
+    const writing = withSave(`await knex('users').where({ id }).update({ touched: true });`);
+    const pure = withSave('return id;');
+    const config = defaultConfig(dir);
+    const fresh = (text: string) => new Analyzer(config).analyzeFile(script, text);
+    assert.notDeepEqual(fresh(writing).findings.map((f) => f.ruleId), fresh(pure).findings.map((f) => f.ruleId), 'the two texts should differ in findings');
+    const warm = new Analyzer(config);
+    for (const text of [writing, pure, writing, pure, pure]) {
+      warm.setFileText(script, text);
+      assert.deepEqual(warm.analyzeFile(script, text), fresh(text));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a new configuration reaches a long-lived analyser, for the same text too', () => {
+  const file = join(EXAMPLES, 'knex', 'backfill-display-names.bad.js');
+  const text = readFileSync(file, 'utf8');
+  const plain = defaultConfig(EXAMPLES);
+  const wrapped: EvolveConfig = { ...plain, runners: [{ files: '**/*', runner: 'knex', transaction: 'per-file' }], rules: { ...plain.rules, 'unbatched-loop': 'off' } };
+  const fresh = (config: EvolveConfig) => new Analyzer(config).analyzeFile(file, text);
+  assert.notDeepEqual(fresh(plain), fresh(wrapped), 'the two configurations should differ in findings');
+  const warm = new Analyzer(plain);
+  for (const config of [plain, wrapped, plain, wrapped]) {
+    warm.setConfig(config);
+    assert.deepEqual(warm.analyzeFile(file, text), fresh(config));
+    assert.deepEqual(warm.analyzeFile(file, text), fresh(config), 'analysed again unchanged');
   }
 });

@@ -54,10 +54,15 @@ const FILE_START: Range = { start: { line: 0, character: 0 }, end: { line: 0, ch
 
 export class Analyzer {
   private readonly overlays = new Map<string, string>();
-  /** Parsed imported files, reused across analyses until any of them changes. */
-  private readonly importCache = new Map<string, { text: string; sf: ts.SourceFile }>();
+  /** The analysed file and the files it imports, kept parsed across analyses until any of them changes. */
+  private project = this.newProject();
   /** The last tree of the most recently analysed files, re-parsed incrementally after an edit. */
   private readonly trees = new Map<string, ts.SourceFile>();
+  /**
+   * The result of a kept tree's last complete analysis. A tree is kept for the same text, config and
+   * imported files only: the language server re-analyses every open file after a keystroke in one.
+   */
+  private results = new WeakMap<ts.SourceFile, FileResult>();
 
   constructor(
     private config: EvolveConfig,
@@ -66,7 +71,15 @@ export class Analyzer {
   ) {}
 
   setConfig(config: EvolveConfig): void {
+    if (config === this.config) return;
     this.config = config;
+    // What the semantics worked out about the kept trees' nodes may depend on the configuration.
+    this.trees.clear();
+    this.project = this.newProject();
+  }
+
+  private newProject(): ProjectContext {
+    return new ProjectContext({ readFile: (p) => this.readFile(p) });
   }
 
   getConfig(): EvolveConfig {
@@ -78,7 +91,6 @@ export class Analyzer {
     if (text === undefined) this.overlays.delete(path);
     else this.overlays.set(path, text);
     if (text === undefined) this.trees.delete(path);
-    if (this.importCache.has(path)) this.importCache.clear();
   }
 
   private readFile(path: string): string | undefined {
@@ -88,13 +100,14 @@ export class Analyzer {
   /**
    * Parses the file's text, incrementally when its previous tree is kept. A reused tree carries
    * nodes of the old one, so the node-keyed facts are forgotten first (semantics/node-facts.ts).
+   * The same text keeps its tree, and the facts known about it.
    */
   private parse(path: string, source: string): ts.SourceFile {
     const previous = this.trees.get(path);
     this.trees.delete(path);
-    let sf = previous && (previous.text === source ? previous : reparseSource(previous, source));
-    if (sf) forgetNodeFacts();
-    else sf = parseSource(path, source);
+    let sf = previous?.text === source ? previous : previous && reparseSource(previous, source);
+    if (sf && sf !== previous) forgetNodeFacts();
+    sf ??= parseSource(path, source);
     if (!nestingCutOf(sf)) {
       this.trees.set(path, sf);
       if (this.trees.size > KEPT_TREES) this.trees.delete(this.trees.keys().next().value!);
@@ -108,6 +121,7 @@ export class Analyzer {
     try {
       return withBudget(this.options.budgetMs ?? DEFAULT_BUDGET_MS, () => this.analyzeText(path, text, started));
     } catch (error) {
+      this.trees.delete(path);
       const message = givingUpMessage(path, error, cpuMs() - started) ?? `Evolve could not analyse this file: ${(error as Error).message}. Please report it with the file.`;
       return { file: path, findings: [], fatal: { message, range: FILE_START } };
     }
@@ -119,13 +133,15 @@ export class Analyzer {
       return { file: path, findings: [], fatal: { message: `Cannot read ${path}.`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } };
     }
     if (source.length > MAX_FILE_CHARS) return { file: path, findings: [], fatal: { message: sizeMessage(path, source.length), range: FILE_START } };
-    const project = new ProjectContext({
-      readFile: (p) => {
-        const t = this.readFile(p);
-        return t;
-      },
-    });
+    const project = this.project;
+    if (project.refresh()) {
+      // What is known about any tree may come from the imported files that changed.
+      forgetNodeFacts();
+      this.results = new WeakMap();
+    }
     const sf = this.parse(path, source);
+    const known = this.results.get(sf);
+    if (known) return known;
     project.addFile(path, sf);
     const result: FileResult = { file: path, findings: [] };
     const syntax = firstSyntaxError(sf);
@@ -176,6 +192,9 @@ export class Analyzer {
         rule.check({ sf, config: this.config, runner, report });
       } catch (error) {
         // Out of time or stack: say so (over a parsing error) and keep the findings made so far.
+        // A rule stopped half-way: the next analysis of this file starts from a new tree rather
+        // than build on what this one left.
+        this.trees.delete(path);
         const gaveUp = givingUpMessage(path, error, cpuMs() - started);
         if (gaveUp) result.fatal = { message: gaveUp, range: FILE_START };
         else if (!result.fatal) {
@@ -187,6 +206,7 @@ export class Analyzer {
     if (cut) result.findings = result.findings.filter((f) => !inCutStatement(sf, cut, f.start));
     result.findings = applyPrecedence(result.findings, (f) => subjects.get(f) ?? []);
     result.findings.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
+    if (this.trees.get(path) === sf) this.results.set(sf, result);
     return result;
   }
 }

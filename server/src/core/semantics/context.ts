@@ -45,12 +45,16 @@ export class FileContext {
     for (const s of sf.statements) {
       if (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier)) specs.push(s.moduleSpecifier.text);
     }
-    walk(sf, (n) => {
-      if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'require' && n.arguments[0] && ts.isStringLiteral(n.arguments[0])) {
-        specs.push(n.arguments[0].text);
-      }
-      return specs.length < 200 ? undefined : 'stop';
-    });
+    // A walk of the whole tree (the editor's analysis repeats it on every keystroke): not for a
+    // file that never says `require`.
+    if (sf.text.includes('require')) {
+      walk(sf, (n) => {
+        if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'require' && n.arguments[0] && ts.isStringLiteral(n.arguments[0])) {
+          specs.push(n.arguments[0].text);
+        }
+        return specs.length < 200 ? undefined : 'stop';
+      });
+    }
     this.imports = specs;
     this.libraries = librariesImported(specs);
   }
@@ -66,30 +70,51 @@ export function contextOf(node: ts.Node): FileContext | undefined {
 
 const EXTENSIONS = ['', '.ts', '.tsx', '.js', '.mjs', '.cjs', '.mts', '.cts', '/index.ts', '/index.js'];
 
-/** The files of one analysis run (or one language-server workspace) and their parsed trees. */
+/**
+ * The files of one analyser: the file being analysed and the project files it imports. An imported
+ * file is parsed once and kept across analyses while its text stays the same (the editor analyses
+ * the open file on every keystroke; its helpers rarely change meanwhile).
+ */
 export class ProjectContext {
-  private readonly files = new Map<string, FileContext | null>();
+  /** Imported files by path, with the text each was read with (undefined: unreadable; ctx null: not analysed). */
+  private readonly files = new Map<string, { text: string | undefined; ctx: FileContext | null }>();
+  private root: FileContext | undefined;
 
   constructor(private readonly host: AnalysisHost) {}
+
+  /**
+   * Before an analysis: re-reads the kept files and drops them all when any text differs (a missing
+   * file may have appeared). True when dropped: what was worked out from them is then stale too.
+   */
+  refresh(): boolean {
+    let stale = false;
+    for (const [path, entry] of this.files) {
+      stale = this.host.readFile(path) !== entry.text;
+      if (stale) break;
+    }
+    this.root = undefined;
+    if (stale) this.files.clear();
+    return stale;
+  }
 
   /** Registers the file being analysed, parsed from the given text. */
   addFile(path: string, sf: ts.SourceFile): FileContext {
     const ctx = new FileContext(this, path, sf);
-    this.files.set(path, ctx);
+    this.root = ctx;
     contexts.set(sf, ctx);
     return ctx;
   }
 
-
   /** A project file imported by relative path, parsed on first use (undefined when unreadable). */
   load(path: string): FileContext | undefined {
-    if (this.files.has(path)) return this.files.get(path) ?? undefined;
+    if (this.root?.path === path) return this.root;
+    const known = this.files.get(path);
+    if (known) return known.ctx ?? undefined;
     const text = this.host.readFile(path);
-    if (text === undefined || text.length > MAX_FILE_CHARS) {
-      this.files.set(path, null);
-      return undefined;
-    }
-    return this.addFile(path, parseSource(path, text));
+    const ctx = text === undefined || text.length > MAX_FILE_CHARS ? null : new FileContext(this, path, parseSource(path, text));
+    this.files.set(path, { text, ctx });
+    if (ctx) contexts.set(ctx.sf, ctx);
+    return ctx ?? undefined;
   }
 
   /** Resolves a relative import from a file to a project file; packages are not followed. */

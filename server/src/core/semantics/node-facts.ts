@@ -3,7 +3,8 @@
 // tree never changes. The analyser re-parses an edited file incrementally (ts.updateSourceFile),
 // which hands unchanged nodes of the old tree to the new one, shifted in place: a fact cached for
 // such a node may name nodes that are gone or describe a neighbourhood that changed. So every cache
-// registers a reset here, and the analyser forgets them all whenever it reuses a tree.
+// registers a reset here, and the analyser forgets them all whenever it re-parses a tree that way
+// (the same text keeps its tree and its facts).
 const resets: (() => void)[] = [];
 
 /** Registers how to drop one module's node-keyed cache. */
