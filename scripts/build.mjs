@@ -24,7 +24,9 @@ const entries = [
   // dist/server.js (what editors start) loads dist/server-main.js through V8's code cache (boot.ts).
   { entryPoints: ['server/src/boot.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server-main.js' },
-  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js' },
+  // dist/cli.js (bin/evolve.js, and each of lint's worker threads) loads dist/cli-main.js the same way (cli-boot.ts).
+  { entryPoints: ['server/src/cli-boot.ts'], outfile: 'dist/cli.js' },
+  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli-main.js' },
   { entryPoints: ['test/corpus/corpus.ts'], outfile: 'dist/corpus.js' },
   // The rehearsal child: run by the user's Node, it loads the drivers the parent never does.
   { entryPoints: ['server/src/rehearsal/child/main.ts'], outfile: 'dist/rehearsal-child.js' },

@@ -100,6 +100,7 @@ test('--threads: worker threads give the same output, in the same order, as one 
   assert.equal(parsed.length, 100);
   assert.equal(parsed.reduce((n, f) => n + f.messages.length, 0), 35, '34 unbatched loops and one parsing error');
   assert.equal(two.stdout, one.stdout);
+  for (const format of ['stylish', 'sarif']) assert.equal(lint(dir, '.', '--format', format, '--threads', '3').stdout, lint(dir, '.', '--format', format, '--threads', '1').stdout, format);
   const usage = lint(dir, '.', '--threads', '0');
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /--threads needs a whole number of at least 1/);

@@ -33,12 +33,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-if (!isMainThread && (workerData as Record<string, unknown> | null)?.[LINT_WORKER]) {
-  // This bundle, started again as one of `evolve lint`'s worker threads (only the bundle is: from
-  // sources, lint stays on the main thread).
-  runLintWorker();
-} else if (isMainThread && (require.main === module || process.argv[1]?.endsWith('evolve.js'))) {
-  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), workerScript: __filename.endsWith('.js') ? __filename : undefined }).then(
+/**
+ * Runs this process's `evolve` command, or, in one of `evolve lint`'s worker threads, the worker's
+ * part. `workerScript` is what lint starts its workers with (dist/cli.js, so that they load this
+ * bundle through the code cache too); without it lint stays on the main thread.
+ */
+export function start(workerScript?: string): void {
+  if (!isMainThread && (workerData as Record<string, unknown> | null)?.[LINT_WORKER]) {
+    runLintWorker();
+    return;
+  }
+  if (!isMainThread) return;
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), workerScript }).then(
     (code) => {
       process.exitCode = code;
     },
@@ -48,3 +54,7 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[LINT_WORKE
     },
   );
 }
+
+// Run as a program itself (`node dist/cli-main.js`, `tsx server/src/cli.ts`) rather than started by
+// dist/cli.js: the bundle can be its own workers; from sources lint stays on the main thread.
+if (require.main === module) start(__filename.endsWith('.js') ? __filename : undefined);

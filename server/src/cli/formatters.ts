@@ -2,7 +2,7 @@
 import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RULES } from '../core/rules';
-import type { FileResult, Finding, RuleId } from '../core/types';
+import type { FatalProblem, FileResult, Finding, RuleId } from '../core/types';
 
 export interface EslintMessage {
   ruleId: string | null;
@@ -31,7 +31,22 @@ export interface FormatOptions {
   includeHints: boolean;
 }
 
-function toMessage(f: Finding): EslintMessage {
+/** What the formatters read of a finding: the fixes, suggestions and facts are the editor's. */
+export type LintFinding = Pick<Finding, 'ruleId' | 'messageId' | 'message' | 'severity' | 'range'>;
+
+/** What the formatters read of a file's analysis; all a lint worker thread sends back. */
+export interface LintFileResult {
+  file: string;
+  findings: LintFinding[];
+  fatal?: FatalProblem;
+}
+
+export function lintResultOf(r: FileResult): LintFileResult {
+  const findings = r.findings.map(({ ruleId, messageId, message, severity, range }) => ({ ruleId, messageId, message, severity, range }));
+  return r.fatal ? { file: r.file, findings, fatal: r.fatal } : { file: r.file, findings };
+}
+
+function toMessage(f: LintFinding): EslintMessage {
   return {
     ruleId: f.ruleId,
     severity: f.severity === 'error' ? 2 : 1,
@@ -45,7 +60,7 @@ function toMessage(f: Finding): EslintMessage {
   };
 }
 
-export function toEslintResults(results: FileResult[], options: FormatOptions): EslintResult[] {
+export function toEslintResults(results: LintFileResult[], options: FormatOptions): EslintResult[] {
   return results.map((r) => {
     const messages: EslintMessage[] = [];
     if (r.fatal) {
