@@ -5,6 +5,7 @@ import { VOCABULARY } from '../libraries';
 import { ts } from '../ts';
 import { chainRoot, enclosingFunction, forEachDescendant, isFunctionLike, nameOfCallee, unwrap, walk } from './ast';
 import { classifyCall, classifyTaggedTemplate } from './calls';
+import { indexOf, treeIndex } from './tree-index';
 
 export interface ExplicitTransaction {
   /** The call that opens the transaction. */
@@ -41,7 +42,8 @@ function rootName(e: ts.Expression): string | undefined {
 /** Every explicit transaction opened in a file. */
 export function findExplicitTransactions(sf: ts.SourceFile): ExplicitTransaction[] {
   const out: ExplicitTransaction[] = [];
-  walk(sf, (n) => {
+  // The file's calls and tagged templates, from its tree index.
+  for (const n of treeIndex(sf).nodes) {
     if (ts.isCallExpression(n)) {
       const found = asOpening(n);
       if (found) out.push(found);
@@ -50,7 +52,7 @@ export function findExplicitTransactions(sf: ts.SourceFile): ExplicitTransaction
       const name = rootName(n.tag);
       if (stmt && name) out.push({ open: n, statement: stmt, handle: name, style: 'sql', fn: enclosingFunction(n) ?? sf });
     }
-  });
+  }
   return out;
 }
 
@@ -86,24 +88,34 @@ function asOpening(call: ts.CallExpression): ExplicitTransaction | undefined {
 
 /** Does `node` commit (or roll back) the transaction? */
 export function closes(node: ts.Node, tx: ExplicitTransaction, which: 'commit' | 'rollback' | 'either'): boolean {
-  let hit = false;
-  walk(node, (n) => {
-    if (ts.isCallExpression(n)) {
-      const name = nameOfCallee(n.expression) ?? '';
-      const callee = unwrap(n.expression);
-      const recv = ts.isPropertyAccessExpression(callee) ? rootName(callee.expression) : undefined;
-      const kind = classifyCall(n).kind;
-      const isCommit = (COMMIT_NAMES.has(name) && recv === tx.handle) || (kind === 'commit' && (recv === tx.handle || tx.style === 'sql'));
-      const isRollback = (ROLLBACK_NAMES.has(name) && recv === tx.handle) || (kind === 'rollback' && (recv === tx.handle || tx.style === 'sql'));
-      if ((which !== 'rollback' && isCommit) || (which !== 'commit' && isRollback)) hit = true;
-    } else if (ts.isTaggedTemplateExpression(n)) {
-      const kind = classifyTaggedTemplate(n).kind;
-      if ((which !== 'rollback' && kind === 'commit') || (which !== 'commit' && kind === 'rollback')) hit = true;
-    }
-    if (hit) return 'stop';
-    return ts.isFunctionDeclaration(n) ? 'skip' : undefined;
-  });
-  return hit;
+  if (closesHere(node, tx, which)) return true;
+  if (ts.isFunctionDeclaration(node)) return false;
+  // Its calls and tagged templates, from the tree index; declared functions run when called.
+  const index = indexOf(node);
+  const { nodes, ends } = index;
+  for (let i = index.start(node), end = index.end(node, i); i < end; i++) {
+    const n = nodes[i];
+    if (closesHere(n, tx, which)) return true;
+    if (n.kind === ts.SyntaxKind.FunctionDeclaration) i = ends[i] - 1;
+  }
+  return false;
+}
+
+function closesHere(n: ts.Node, tx: ExplicitTransaction, which: 'commit' | 'rollback' | 'either'): boolean {
+  if (ts.isCallExpression(n)) {
+    const name = nameOfCallee(n.expression) ?? '';
+    const callee = unwrap(n.expression);
+    const recv = ts.isPropertyAccessExpression(callee) ? rootName(callee.expression) : undefined;
+    const kind = classifyCall(n).kind;
+    const isCommit = (COMMIT_NAMES.has(name) && recv === tx.handle) || (kind === 'commit' && (recv === tx.handle || tx.style === 'sql'));
+    const isRollback = (ROLLBACK_NAMES.has(name) && recv === tx.handle) || (kind === 'rollback' && (recv === tx.handle || tx.style === 'sql'));
+    return (which !== 'rollback' && isCommit) || (which !== 'commit' && isRollback);
+  }
+  if (ts.isTaggedTemplateExpression(n)) {
+    const kind = classifyTaggedTemplate(n).kind;
+    return (which !== 'rollback' && kind === 'commit') || (which !== 'commit' && kind === 'rollback');
+  }
+  return false;
 }
 
 export type TxState = 'none' | 'open' | 'closed';

@@ -84,16 +84,29 @@ onTreeReuse(() => {
   loopAtCache = new WeakMap();
 });
 
-/** The node kinds `computeLoopAt` can recognise: the rest are answered without a cache lookup. */
-const LOOP_KINDS = new Set([
-  ts.SyntaxKind.ForOfStatement, ts.SyntaxKind.ForInStatement, ts.SyntaxKind.ForStatement,
-  ts.SyntaxKind.WhileStatement, ts.SyntaxKind.DoStatement, ts.SyntaxKind.CallExpression,
-]);
+/** Whether `node` can be a loop: a loop statement, or a call by a callback loop's name (most calls are not). */
+function mayBeLoop(node: ts.Node): boolean {
+  switch (node.kind) {
+    case ts.SyntaxKind.ForOfStatement:
+    case ts.SyntaxKind.ForInStatement:
+    case ts.SyntaxKind.ForStatement:
+    case ts.SyntaxKind.WhileStatement:
+    case ts.SyntaxKind.DoStatement:
+      return true;
+    case ts.SyntaxKind.CallExpression: {
+      const name = nameOfCallee((node as ts.CallExpression).expression) ?? '';
+      return CALLBACK_LOOPS.has(name) || FUNCTION_LOOPS.test(name);
+    }
+    default:
+      return false;
+  }
+}
 
 /** The loop `node` is, if it is one. */
 export function loopAt(node: ts.Node): Loop | undefined {
-  // loopsIn asks this of every node of a file: a WeakMap entry per node cost more than the answer.
-  if (!LOOP_KINDS.has(node.kind)) return undefined;
+  // Asked of every call and loop of a file, and of every node under a loop body: the rest are
+  // answered without a cache entry (a WeakMap entry per node cost more than the answer).
+  if (!mayBeLoop(node)) return undefined;
   let loop = loopAtCache.get(node);
   if (loop === undefined) {
     loop = computeLoopAt(node) ?? null;

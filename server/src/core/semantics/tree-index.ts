@@ -165,23 +165,24 @@ export class TreeIndex {
     return i;
   }
 
-  /** Every identifier of the tree with this text, in walk order. */
+  /**
+   * Every identifier of the tree with this text, in walk order. A file is asked about a few names
+   * (references of a helper, assignments of a variable): each is found by one scan and kept, rather
+   * than grouping every identifier of the file by name.
+   */
   identifiersNamed(text: string): ts.Identifier[] {
     let byName = this.byName;
-    if (!byName) {
-      byName = new Map();
-      for (const id of this.identifiers) {
-        const list = byName.get(id.text);
-        if (list) list.push(id);
-        else byName.set(id.text, [id]);
-      }
-      this.byName = byName;
+    if (!byName) byName = this.byName = new Map();
+    let list = byName.get(text);
+    if (!list) {
+      list = [];
+      for (const id of this.identifiers) if (id.text === text) list.push(id);
+      byName.set(text, list);
     }
-    return byName.get(text) ?? NONE;
+    return list;
   }
 }
 
-const NONE: ts.Identifier[] = [];
 
 let indexes = new WeakMap<ts.SourceFile, TreeIndex>();
 onTreeReuse(() => {
