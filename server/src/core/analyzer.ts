@@ -47,7 +47,7 @@ export interface AnalyzerOptions {
   budgetMs?: number;
 }
 
-/** How many analysed files keep their tree for an incremental re-parse (the editor's open files). */
+/** How many analysed files with an editor buffer keep their tree for an incremental re-parse. */
 const KEPT_TREES = 8;
 
 const FILE_START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -100,15 +100,16 @@ export class Analyzer {
   /**
    * Parses the file's text, incrementally when its previous tree is kept. A reused tree carries
    * nodes of the old one, so the node-keyed facts are forgotten first (semantics/node-facts.ts).
-   * The same text keeps its tree, and the facts known about it.
+   * The same text keeps its tree, and the facts known about it. Only a buffer's tree is kept (`keep`):
+   * a file read from disk (the workspace scan, the CLI) is not re-analysed after small edits.
    */
-  private parse(path: string, source: string): ts.SourceFile {
+  private parse(path: string, source: string, keep: boolean): ts.SourceFile {
     const previous = this.trees.get(path);
     this.trees.delete(path);
     let sf = previous?.text === source ? previous : previous && reparseSource(previous, source);
     if (sf && sf !== previous) forgetNodeFacts();
     sf ??= parseSource(path, source);
-    if (!nestingCutOf(sf)) {
+    if (keep && !nestingCutOf(sf)) {
       this.trees.set(path, sf);
       if (this.trees.size > KEPT_TREES) this.trees.delete(this.trees.keys().next().value!);
     }
@@ -124,6 +125,14 @@ export class Analyzer {
       this.trees.delete(path);
       const message = givingUpMessage(path, error, cpuMs() - started) ?? `Evolve could not analyse this file: ${(error as Error).message}. Please report it with the file.`;
       return { file: path, findings: [], fatal: { message, range: FILE_START } };
+    } finally {
+      // V8's young-generation GC holds every WeakMap value alive, whether its key is or not, until
+      // a full GC: the facts cached about a tree (and the file's context) kept every tree of a
+      // workspace scan alive long enough to be promoted to the old generation, where they piled up
+      // as garbage (about 0.2 MB a file, 230 MB over 1,000 files). A tree that is not kept has no
+      // use for them once analysed, so they go now.
+      this.project.release();
+      if (!this.trees.has(path)) forgetNodeFacts();
     }
   }
 
@@ -139,7 +148,7 @@ export class Analyzer {
       forgetNodeFacts();
       this.results = new WeakMap();
     }
-    const sf = this.parse(path, source);
+    const sf = this.parse(path, source, text !== undefined || this.overlays.has(path));
     const known = this.results.get(sf);
     if (known) return known;
     project.addFile(path, sf);

@@ -97,6 +97,12 @@ export class ProjectContext {
     return stale;
   }
 
+  /** After an analysis: forgets the analysed file's context (see Analyzer.analyzeFile). */
+  release(): void {
+    if (this.root) contexts.delete(this.root.sf);
+    this.root = undefined;
+  }
+
   /** Registers the file being analysed, parsed from the given text. */
   addFile(path: string, sf: ts.SourceFile): FileContext {
     const ctx = new FileContext(this, path, sf);

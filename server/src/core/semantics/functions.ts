@@ -17,10 +17,11 @@ export interface FunctionSummary {
 }
 
 let summaries = new WeakMap<ts.Node, FunctionSummary>();
-const computing = new Set<ts.Node>();
+/** Renewed, not cleared, with the facts: see inProgress in origins.ts. */
+let computing = new Set<ts.Node>();
 onTreeReuse(() => {
   summaries = new WeakMap();
-  computing.clear();
+  computing = new Set();
 });
 
 function functionFromDeclaration(decl: ts.Node | undefined): ts.FunctionLikeDeclaration | undefined {

@@ -13,10 +13,13 @@ import { isServiceName } from './names';
 import { classifySql } from './sql';
 
 let cache = new WeakMap<ts.Node, Origin>();
-const inProgress = new Set<ts.Node>();
+// A new set with every reset rather than one cleared: a module-level Set outlives many analyses in
+// the old generation, and the tables it drops as it grows, shrinks or clears stay there holding the
+// nodes they had, which keeps those trees alive through every young-generation GC until a full one.
+let inProgress = new Set<ts.Node>();
 onTreeReuse(() => {
   cache = new WeakMap();
-  inProgress.clear();
+  inProgress = new Set();
 });
 
 const HANDLE_PARAM =
