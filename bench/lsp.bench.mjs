@@ -1,6 +1,7 @@
 // The language server as an editor sees it, over JSON-RPC on stdio (the test suite's LSP client):
 //  - start: from spawning dist/server.js to the first diagnostics of an opened script (target ≤ 1 s);
-//  - memory: resident set after the workspace scan of 1,000 generated scripts (target ≤ 200 MB);
+//  - memory: resident set after the workspace scan of 1,000 generated scripts, the largest of up to 3
+//    scans (target ≤ 200 MB);
 //  - typing: in a 3,000-line file, time from a keystroke's didChange to its diagnostics, less the
 //    server's 150 ms debounce (target p95 ≤ 50 ms).
 // Part of `npm run bench`; alone: `node bench/run.mjs lsp` (after `npm run build`).
@@ -56,14 +57,25 @@ export async function run(ctx) {
     await client.stop();
   }
 
-  // Memory after scanning 1,000 scripts.
+  // Memory after scanning 1,000 scripts, each time in a new server. One sample said little: the
+  // resident set depends on how much garbage waits for the next full GC when the scan ends (193-240 MB
+  // over runs of the same build before the scan stopped promoting its trees). The largest of the runs
+  // is reported, since the target is a bound.
   const big = join(ctx.tmpDir, 'big');
   mkdirSync(big);
   const files = generateScripts(big, { count: 1000 });
-  const { client: scanner } = await LspClient.start(big, undefined, { scanWorkspace: true });
-  const scan = await scanner.connection.sendRequest('evolve/lintWorkspace');
-  const memory = memoryOf(scanner.child.pid);
-  await scanner.stop();
+  const memories = [];
+  let scan;
+  for (let i = 0; i < Math.min(ctx.runs, 3); i++) {
+    const { client: scanner } = await LspClient.start(big, undefined, { scanWorkspace: true });
+    scan = await scanner.connection.sendRequest('evolve/lintWorkspace');
+    const sample = memoryOf(scanner.child.pid);
+    await scanner.stop();
+    if (!sample) break;
+    memories.push(sample);
+  }
+  const worst = (field) => Math.max(...memories.map((m) => m[field]));
+  const memory = memories.length > 0 ? { rssMb: worst('rssMb'), peakMb: worst('peakMb'), medianRssMb: percentile(memories.map((m) => m.rssMb), 50) } : undefined;
 
   // Typing in a 3,000-line file: the generated scripts, each wrapped in its own block scope.
   const parts = [];
@@ -95,7 +107,7 @@ export async function run(ctx) {
   const results = [
     { metric: 'language server: start to first diagnostics', value: percentile(starts, 50), unit: 'ms', target: '<= 1000', note: `one script, median of ${starts.length} starts` },
     memory
-      ? { metric: 'language server: resident set after scanning 1,000 scripts', value: memory.rssMb, unit: 'MB', target: '<= 200', note: `peak ${memory.peakMb.toFixed(0)} MB; ${scan.files} files, ${scan.findings} findings` }
+      ? { metric: 'language server: resident set after scanning 1,000 scripts', value: memory.rssMb, unit: 'MB', target: '<= 200', note: `largest of ${memories.length} scans (median ${memory.medianRssMb.toFixed(0)} MB, peak ${memory.peakMb.toFixed(0)} MB); ${scan.files} files, ${scan.findings} findings` }
       : { metric: 'language server: resident set after scanning 1,000 scripts', unit: 'MB', skipped: 'needs /proc (Linux)' },
     { metric: `language server: diagnostics after a keystroke in a ${lines}-line file, p95 beyond the ${DEBOUNCE_MS} ms debounce`, value: percentile(latencies, 95), unit: 'ms', target: '<= 50', note: `${KEYSTROKES} keystrokes; median ${percentile(latencies, 50).toFixed(0)} ms` },
   ];
