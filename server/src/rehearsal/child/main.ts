@@ -62,7 +62,7 @@ async function main(command: StartCommand): Promise<void> {
   if (stopReason && status === 'ok') status = stopReason;
   if (stopReason && status === 'failed' && abort.signal.aborted) status = stopReason;
   if (state.tracer?.fenceViolation) [status, error] = ['failed', state.tracer.fenceViolation];
-  const durationMs = state.scriptStartedAt === null ? 0 : performance.now() - state.scriptStartedAt;
+  const durationMs = state.scriptStartedAt === null ? 0 : (state.scriptEndedAt ?? performance.now()) - state.scriptStartedAt;
   // Before the report: when the parent hears `finished`, the scratch database is already gone.
   const leftovers = await finalize();
   if (leftovers.length) [status, error] = ['failed', withCleanupFailures(error, leftovers)];

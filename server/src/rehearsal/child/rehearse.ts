@@ -34,6 +34,8 @@ export interface RunState {
   after: Map<string, number> | null;
   openAtExit: number;
   scriptStartedAt: number | null;
+  /** When the script settled (or failed): the report's duration is the script's alone, not the end-of-run counts after it. */
+  scriptEndedAt?: number;
   /** --site-load: what the simulated site felt (null without site load, or when the site gave no report). */
   site: SiteReport | null;
   /** Run last-first when the child ends: close connections, stop the socket server. */
@@ -189,6 +191,7 @@ export async function rehearse(command: StartCommand, state: RunState, control: 
   try {
     await Promise.race([run(), failures.promise, failures.exited]);
   } finally {
+    state.scriptEndedAt = performance.now();
     tracer.sendProgress();
     // The run window ends with the script, before the end-of-run counts add load of their own.
     if (site) state.site = await site.stop();

@@ -34,7 +34,9 @@ function unquoteTable(name: string): string {
 
 function classifyUncached(sql: string): SqlInfo {
   const info = classifyStatement(sql);
-  return { ...info, write: info.kind === 'insert' || info.kind === 'update' || info.kind === 'delete' };
+  // One shape for every info object (touched is present from the start), so the tracer's per-statement
+  // reads of them stay monomorphic.
+  return { kind: info.kind, control: info.control, table: info.table, write: info.kind === 'insert' || info.kind === 'update' || info.kind === 'delete', touched: false };
 }
 
 function classifyStatement(sql: string): Omit<SqlInfo, 'write'> {
