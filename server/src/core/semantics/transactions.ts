@@ -66,7 +66,7 @@ function codeText(sf: ts.SourceFile): string {
 export function runnerTransaction(sf: ts.SourceFile, config: EvolveConfig): RunnerTransaction {
   const entry = runnerFor(config, sf.fileName);
   const text = codeText(sf);
-  const shape = detectRunner(sf);
+  const shape = detectRunner(text);
   const runner = entry.runner === 'auto' ? shape.runner : entry.runner;
   if (entry.transaction === 'per-file') return { wraps: true, runner, reason: `evolve.config.json sets transaction "per-file" for ${entry.files}` };
   if (entry.transaction === 'none') return { wraps: false, runner, reason: `evolve.config.json sets transaction "none" for ${entry.files}` };
@@ -84,8 +84,8 @@ export function runnerTransaction(sf: ts.SourceFile, config: EvolveConfig): Runn
   return { wraps: false, runner, reason: 'no runner transaction' };
 }
 
-function detectRunner(sf: ts.SourceFile): { runner: 'knex' | 'typeorm' | 'umzug' | 'migrate-mongo' | 'plain'; esm: boolean } {
-  const text = codeText(sf);
+/** The runner a file's code (`codeText`: the comments taken out, computed once per file) is written for. */
+function detectRunner(text: string): { runner: 'knex' | 'typeorm' | 'umzug' | 'migrate-mongo' | 'plain'; esm: boolean } {
   if (/\bimplements\s+MigrationInterface\b/.test(text) || /\bup\s*\(\s*queryRunner\s*:\s*QueryRunner/.test(text)) return { runner: 'typeorm', esm: true };
   const esm = /\bexport\s+(async\s+)?function\s+up\b|\bexport\s+const\s+up\b/.test(text);
   const cjs = /\b(module\.)?exports\.up\s*=|module\.exports\s*=\s*\{[^}]*\bup\b/.test(text);

@@ -183,19 +183,25 @@ export class TreeIndex {
   }
 }
 
-
 let indexes = new WeakMap<ts.SourceFile, TreeIndex>();
+// The last index asked for: nearly every question is about the file being analysed.
+let lastTree: ts.SourceFile | undefined;
+let lastIndex: TreeIndex | undefined;
 onTreeReuse(() => {
   indexes = new WeakMap();
+  lastTree = lastIndex = undefined;
 });
 
 /** The index of a tree, built on first use. */
 export function treeIndex(sf: ts.SourceFile): TreeIndex {
+  if (sf === lastTree) return lastIndex!;
   let index = indexes.get(sf);
   if (!index) {
     index = new TreeIndex(sf);
     indexes.set(sf, index);
   }
+  lastTree = sf;
+  lastIndex = index;
   return index;
 }
 
