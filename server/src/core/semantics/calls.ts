@@ -6,7 +6,7 @@ import { ts } from '../ts';
 import { onTreeReuse } from './node-facts';
 import { callChain, chainNames, chainRoot, nameOfCallee, staticText, unwrap } from './ast';
 import { resolveCallee } from './functions';
-import { isServiceName, isWriteHelperName, isWriteMethodName } from './names';
+import { isServiceName, isWriteHelperName, isWriteMethodName, memoByName } from './names';
 import { originOf, stringValue } from './origins';
 import { resolveIdentifier } from './scope';
 import { classifySql } from './sql';
@@ -30,17 +30,60 @@ const ARRAY_METHODS = new Set(['find', 'filter', 'map', 'forEach', 'some', 'ever
 const SQL_OPTION_KEYS = new Set(['sql', 'text', 'query']);
 const NO_LIMIT = new Set(['0', 'Infinity', 'null', 'undefined']);
 
+// What a method or receiver name says, tested once per name (see memoByName): one lookup per link of a
+// chain instead of a dozen set lookups and regular expressions.
+const ARRAY_METHOD = 1 << 0;
+const SQL_METHOD = 1 << 1;
+const WRITE_METHOD = 1 << 2;
+const BULK_WRITE = 1 << 3;
+const READ = 1 << 4;
+const SINGLE_ROW = 1 << 5;
+const LIMIT_METHOD = 1 << 6;
+const PAGE_OPTION = 1 << 7;
+const CURSOR_METHOD = 1 << 8;
+const NOT_DB_NAME = 1 << 9;
+const CALLABLE_NAME = 1 << 10;
+const DDL_METHOD = 1 << 11;
+const SQL_WORD = /query|exec|sql|raw/i;
+const MAYBE_DB = SQL_METHOD | WRITE_METHOD | BULK_WRITE | READ;
+/** Methods that run a prepared statement (`stmt.run(x)`) or, on Firestore, read a query (`.get()`). */
+const STATEMENT_RUNS = new Set(['run', 'all', 'get', 'iterate', 'execute']);
+
+const nameFlags = memoByName((n: string): number => {
+  let f = 0;
+  if (ARRAY_METHODS.has(n)) f |= ARRAY_METHOD;
+  if (VOCABULARY.sqlMethods.has(n) || SQL_WORD.test(n)) f |= SQL_METHOD;
+  if (isWriteMethodName(n)) f |= WRITE_METHOD;
+  if (VOCABULARY.bulkWriteMethods.has(n)) f |= BULK_WRITE;
+  if (isReadName(n)) f |= READ;
+  if (VOCABULARY.singleRowMethods.has(n)) f |= SINGLE_ROW;
+  if (VOCABULARY.limitMethods.has(n)) f |= LIMIT_METHOD;
+  if (VOCABULARY.pageOptions.has(n)) f |= PAGE_OPTION;
+  if (VOCABULARY.cursorMethods.has(n)) f |= CURSOR_METHOD;
+  if (NON_DB_NAMES.test(n) || isServiceName(n)) f |= NOT_DB_NAME;
+  if (CALLABLE_HANDLE.test(n)) f |= CALLABLE_NAME;
+  if (VOCABULARY.ddlMethods.has(n)) f |= DDL_METHOD;
+  return f;
+});
+
+/** Whether a method name takes SQL text (`query`, `execute`, `$queryRaw`, `raw`). */
+export function isSqlMethodName(name: string): boolean {
+  return (nameFlags(name) & SQL_METHOD) !== 0;
+}
+
 /** Whether the root of a receiver chain is known not to be a database. */
 export function isNonDbReceiver(expr: ts.Expression): boolean {
   const root = chainRoot(expr);
   const origin = originOf(root);
   if (origin.kind === 'non-db') return true;
   if (origin.kind === 'db' || origin.kind === 'row' || origin.kind === 'statement') return false;
-  if (ts.isIdentifier(root) && (NON_DB_NAMES.test(root.text) || isServiceName(root.text))) return true;
+  if (ts.isIdentifier(root)) return (nameFlags(root.text) & NOT_DB_NAME) !== 0;
   // this.cache.delete(key), this.stripe.customers.update(...): the field names the service.
-  const names = chainNames(expr);
-  if (names[0] === 'this' && names.length > 2 && (NON_DB_NAMES.test(names[1]) || isServiceName(names[1]))) return true;
-  if (ts.isCallExpression(root) || ts.isNewExpression(root)) return originOf(root).kind === 'non-db';
+  if (root.kind === ts.SyntaxKind.ThisKeyword) {
+    const names = chainNames(expr);
+    return names[0] === 'this' && names.length > 2 && (nameFlags(names[1]) & NOT_DB_NAME) !== 0;
+  }
+  // (A `new Stripe()` root is non-db by its origin, tested above.)
   return false;
 }
 
@@ -53,10 +96,10 @@ export function isCallableTableHandle(call: ts.CallExpression): boolean {
   const name = nameOfCallee(callee);
   if (!name) return false;
   // `knex.schema.alterTable('t', cb)` changes the schema; it is not a table handle (`knex.table('t')` is).
-  if (chainNames(callee).includes('schema') || (name !== 'table' && VOCABULARY.ddlMethods.has(name))) return false;
+  if ((name !== 'table' && (nameFlags(name) & DDL_METHOD) !== 0) || chainNames(callee).includes('schema')) return false;
   const origin = originOf(callee);
   if (origin.kind === 'db' && origin.library === 'knex') return true;
-  return CALLABLE_HANDLE.test(name) && (origin.kind === 'unknown' || (origin.kind === 'db' && origin.library === undefined));
+  return (nameFlags(name) & CALLABLE_NAME) !== 0 && (origin.kind === 'unknown' || (origin.kind === 'db' && origin.library === undefined));
 }
 
 function objectHasKey(arg: ts.Expression | undefined, keys: Set<string>): ts.Expression | undefined {
@@ -91,37 +134,55 @@ function classifyUncached(call: ts.CallExpression): CallInfo {
   const name = nameOfCallee(call.expression);
   if (!name) return NONE;
   const chain = callChain(call);
-  const names = chain.map((c) => nameOfCallee(c.expression) ?? '');
-  const receiver = ts.isPropertyAccessExpression(unwrap(call.expression)) || ts.isElementAccessExpression(unwrap(call.expression));
+  const names: string[] = [];
+  // The union of the chain's name flags says at once which of the tests below can match.
+  let any = 0;
+  for (const c of chain) {
+    const n = nameOfCallee(c.expression) ?? '';
+    names.push(n);
+    any |= nameFlags(n);
+  }
+  const flags = nameFlags(name);
+  const callee = unwrap(call.expression);
+  const receiver = ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee);
+  // Most calls of a script are not the database's (`value.trim()`, `console.log(x)`, `rows.map(f)`):
+  // without a name that reads, writes or takes SQL, only a prepared statement's run, a helper named
+  // for a write or a knex-style handle (`trx('users')`) can be one. Such a call is none, whatever its
+  // receiver is, so its receiver's origin is not worked out.
+  if (!(any & MAYBE_DB) && !STATEMENT_RUNS.has(name) && !(!receiver && chain.length === 1 && isWriteHelperName(name)) && !isCallableTableHandle(chain[0])) {
+    return NONE;
+  }
 
   // Array look-alikes: `rows.find(r => ...)`, `ids.filter(...)`.
-  if (ARRAY_METHODS.has(name) && receiver) {
+  if (flags & ARRAY_METHOD && receiver) {
     const fnArg = call.arguments[0] && (ts.isArrowFunction(call.arguments[0]) || ts.isFunctionExpression(call.arguments[0]));
-    const recvOrigin = originOf((unwrap(call.expression) as ts.PropertyAccessExpression).expression);
+    const recvOrigin = originOf((callee as ts.PropertyAccessExpression).expression);
     if (fnArg || recvOrigin.kind === 'rows' || recvOrigin.kind === 'fixed' || recvOrigin.kind === 'non-db' || recvOrigin.kind === 'chunks') return NONE;
   }
   if (isNonDbReceiver(call.expression)) return NONE;
 
   // SQL text decides for SQL-taking calls: query('UPDATE ...'), prepare('SELECT ...').all().
-  for (let i = chain.length - 1; i >= 0; i--) {
-    const link = chain[i];
-    const linkName = names[i];
-    const isSqlCall = VOCABULARY.sqlMethods.has(linkName) || /query|exec|sql|raw/i.test(linkName);
-    if (!isSqlCall) continue;
-    const sql = sqlOfCall(link);
+  for (let i = any & SQL_METHOD ? chain.length - 1 : -1; i >= 0; i--) {
+    if (!(nameFlags(names[i]) & SQL_METHOD)) continue;
+    const sql = sqlOfCall(chain[i]);
     if (!sql) continue;
     if (sql.kind === 'write') return { kind: 'write', bulk: false };
     if (sql.kind === 'begin' || sql.kind === 'commit' || sql.kind === 'rollback') return { kind: sql.kind };
     if (sql.kind === 'select') {
-      const single = sql.single || names.slice(i + 1).some((n) => n === 'get' || n === 'one' || n === 'maybeOne' || n === 'oneFirst');
-      const cursor = names.slice(i + 1).some((n) => n === 'iterate' || n === 'each' || n === 'stream' || n === 'cursor');
+      let single = sql.single;
+      let cursor = false;
+      for (let j = i + 1; j < names.length; j++) {
+        const n = names[j];
+        if (n === 'get' || n === 'one' || n === 'maybeOne' || n === 'oneFirst') single = true;
+        else if (n === 'iterate' || n === 'each' || n === 'stream' || n === 'cursor') cursor = true;
+      }
       return { kind: 'read', bounded: sql.bounded || single, single, page: sql.offset, cursor };
     }
     return NONE;
   }
   // A prepared statement run later: `const stmt = db.prepare('UPDATE ...'); stmt.run(x)`.
-  if (receiver && (name === 'run' || name === 'all' || name === 'get' || name === 'iterate' || name === 'execute')) {
-    const o = originOf((unwrap(call.expression) as ts.PropertyAccessExpression).expression);
+  if (receiver && STATEMENT_RUNS.has(name)) {
+    const o = originOf((callee as ts.PropertyAccessExpression).expression);
     if (o.kind === 'statement') {
       if (o.sqlKind === 'write') return { kind: 'write', bulk: false };
       if (o.sqlKind === 'select') return { kind: 'read', bounded: o.bounded || name === 'get', single: name === 'get', page: false, cursor: name === 'iterate' };
@@ -129,12 +190,8 @@ function classifyUncached(call: ts.CallExpression): CallInfo {
     }
   }
 
-  const writeIndex = names.findIndex((n) => isWriteMethodName(n));
-  if (writeIndex >= 0 && (receiver || chain.length > 1)) {
-    const bulk = names.some((n) => VOCABULARY.bulkWriteMethods.has(n));
-    return { kind: 'write', bulk };
-  }
-  if (VOCABULARY.bulkWriteMethods.has(name) && receiver) return { kind: 'write', bulk: true };
+  if (any & WRITE_METHOD && (receiver || chain.length > 1)) return { kind: 'write', bulk: (any & BULK_WRITE) !== 0 };
+  if (flags & BULK_WRITE && receiver) return { kind: 'write', bulk: true };
   if (!receiver && chain.length === 1 && isWriteHelperName(name) && isAwaited(call) && isUnreadableImport(call)) return { kind: 'write', bulk: false };
   // Firestore: collection(...).where(...).get() reads every matching document.
   if (name === 'get' && call.arguments.length === 0 && names.some((n) => n === 'collection' || n === 'collectionGroup') && !names.includes('doc')) {
@@ -142,10 +199,19 @@ function classifyUncached(call: ts.CallExpression): CallInfo {
     return { kind: 'read', bounded: limited, single: false, page: names.includes('startAfter') || names.includes('offset'), cursor: false };
   }
 
-  const readIndex = names.findIndex((n, i) => isReadName(n) && (i > 0 || receiver || chain.length > 1));
+  let readIndex = -1;
+  if (any & READ) {
+    for (let i = 0; i < names.length; i++) {
+      if (nameFlags(names[i]) & READ && (i > 0 || receiver || chain.length > 1)) {
+        readIndex = i;
+        break;
+      }
+    }
+  }
   const callableRoot = chain.length > 0 && isCallableTableHandle(chain[0]);
   if (readIndex < 0 && !callableRoot) return NONE;
-  if (names.every((n) => VOCABULARY.singleRowMethods.has(n) || !isReadName(n)) && names.some((n) => VOCABULARY.singleRowMethods.has(n))) {
+  // Every read-named link is a single-row one (`findOne`, `first`), and there is one.
+  if (any & SINGLE_ROW && names.every((n) => (nameFlags(n) & (SINGLE_ROW | READ)) !== READ)) {
     return { kind: 'read', bounded: true, single: true, page: false, cursor: false };
   }
   let bounded = false;
@@ -153,21 +219,22 @@ function classifyUncached(call: ts.CallExpression): CallInfo {
   let page = false;
   for (let i = 0; i < chain.length; i++) {
     const n = names[i];
+    const f = nameFlags(n);
     const link = chain[i];
-    if (VOCABULARY.singleRowMethods.has(n) && i >= readIndex) single = true;
+    if (f & SINGLE_ROW && i >= readIndex) single = true;
     if (n === 'first') single = true;
-    else if (VOCABULARY.limitMethods.has(n) && hasRealLimit(link.arguments[0])) {
+    else if (f & LIMIT_METHOD && hasRealLimit(link.arguments[0])) {
       bounded = true;
       if (unwrap(link.arguments[0]).getText() === '1') single = true;
     }
-    if (VOCABULARY.pageOptions.has(n)) page = true;
+    if (f & PAGE_OPTION) page = true;
     for (const arg of link.arguments) {
       if (hasRealLimit(objectHasKey(arg, VOCABULARY.limitOptions))) bounded = true;
       if (objectHasKey(arg, VOCABULARY.pageOptions)) page = true;
       // TypeORM/Mongo: find({ ... }, { limit }) or find({ where, take }).
     }
   }
-  const cursor = names.some((n) => VOCABULARY.cursorMethods.has(n)) && !names.includes('toArray') && !names.includes('exec') && !names.includes('lean');
+  const cursor = (any & CURSOR_METHOD) !== 0 && !names.includes('toArray') && !names.includes('exec') && !names.includes('lean');
   return { kind: 'read', bounded: bounded || single, single, page, cursor };
 }
 

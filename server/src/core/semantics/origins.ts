@@ -9,16 +9,21 @@ import { classifyCall, classifyTaggedTemplate } from './calls';
 import { UNKNOWN, type Origin } from './context';
 import { exportedDeclaration, paramArgumentOrigins, resolveCallee, summaryOf } from './functions';
 import { assignmentsTo, resolveIdentifier, type Declaration } from './scope';
-import { isServiceName } from './names';
+import { isServiceName, memoByName } from './names';
 import { classifySql } from './sql';
 
 let cache = new WeakMap<ts.Node, Origin>();
+/** Origins of declarations, shared by every reference to one (see originOfDeclaration). */
+let declarationCache = new WeakMap<ts.Node, Origin>();
 // A new set with every reset rather than one cleared: a module-level Set outlives many analyses in
 // the old generation, and the tables it drops as it grows, shrinks or clears stay there holding the
 // nodes they had, which keeps those trees alive through every young-generation GC until a full one.
 let inProgress = new Set<ts.Node>();
+/** How many times originOf gave up on a node already being worked out (a cycle) or on depth. */
+let cuts = 0;
 onTreeReuse(() => {
   cache = new WeakMap();
+  declarationCache = new WeakMap();
   inProgress = new Set();
 });
 
@@ -43,7 +48,10 @@ export function worst(origins: Origin[]): Origin {
 export function originOf(node: ts.Node): Origin {
   const cached = cache.get(node);
   if (cached) return cached;
-  if (inProgress.has(node) || inProgress.size > 60) return UNKNOWN;
+  if (inProgress.has(node) || inProgress.size > 60) {
+    cuts++;
+    return UNKNOWN;
+  }
   checkBudget();
   inProgress.add(node);
   try {
@@ -56,38 +64,56 @@ export function originOf(node: ts.Node): Origin {
 }
 
 function compute(node: ts.Node): Origin {
-  if (ts.isExpression(node)) {
-    const e = unwrap(node);
-    if (e !== node) return originOf(e);
+  // One switch on the kind: this runs for every node whose origin is asked, mostly identifiers.
+  switch (node.kind) {
+    case ts.SyntaxKind.Identifier:
+      return originOfIdentifier(node as ts.Identifier);
+    case ts.SyntaxKind.ParenthesizedExpression:
+    case ts.SyntaxKind.AwaitExpression:
+    case ts.SyntaxKind.NonNullExpression:
+    case ts.SyntaxKind.AsExpression:
+    case ts.SyntaxKind.TypeAssertionExpression:
+    case ts.SyntaxKind.SatisfiesExpression:
+      return originOf(unwrap(node as ts.Expression));
+    case ts.SyntaxKind.PropertyAccessExpression:
+      return originOfProperty(node as ts.PropertyAccessExpression);
+    case ts.SyntaxKind.ElementAccessExpression: {
+      if (!ts.isElementAccessExpression(node)) return UNKNOWN;
+      const o = originOf(node.expression);
+      if (o.kind === 'rows' || o.kind === 'cursor') return { kind: 'row' };
+      if (o.kind === 'chunks') return o.of;
+      return o.kind === 'db' || o.kind === 'non-db' || o.kind === 'fixed' ? o : UNKNOWN;
+    }
+    case ts.SyntaxKind.CallExpression:
+      return originOfCall(node as ts.CallExpression);
+    case ts.SyntaxKind.NewExpression: {
+      const name = nameOfCallee((node as ts.NewExpression).expression) ?? '';
+      if (NON_DB_CONSTRUCTORS.has(name) || isServiceName(name)) return { kind: 'non-db' };
+      const lib = VOCABULARY.constructors.get(name);
+      return lib ? { kind: 'db', library: lib } : UNKNOWN;
+    }
+    case ts.SyntaxKind.ArrayLiteralExpression: {
+      if (!ts.isArrayLiteralExpression(node)) return UNKNOWN;
+      const spreads = node.elements.filter(ts.isSpreadElement).map((s) => originOf(s.expression));
+      return spreads.find(isUnbounded) ?? spreads.find((o) => o.kind === 'rows' || o.kind === 'cursor') ?? { kind: 'fixed' };
+    }
+    case ts.SyntaxKind.ObjectLiteralExpression:
+      return { kind: 'fixed' };
+    case ts.SyntaxKind.ConditionalExpression: {
+      if (!ts.isConditionalExpression(node)) return UNKNOWN;
+      return worst([originOf(node.whenTrue), originOf(node.whenFalse)]);
+    }
+    case ts.SyntaxKind.BinaryExpression: {
+      if (!ts.isBinaryExpression(node)) return UNKNOWN;
+      const op = node.operatorToken.kind;
+      if (op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) return worst([originOf(node.left), originOf(node.right)]);
+      return UNKNOWN;
+    }
+    case ts.SyntaxKind.TaggedTemplateExpression:
+      return originOfCallInfo(classifyTaggedTemplate(node as ts.TaggedTemplateExpression), node);
+    default:
+      return UNKNOWN;
   }
-  if (ts.isIdentifier(node)) return originOfIdentifier(node);
-  if (ts.isPropertyAccessExpression(node)) return originOfProperty(node);
-  if (ts.isElementAccessExpression(node)) {
-    const o = originOf(node.expression);
-    if (o.kind === 'rows' || o.kind === 'cursor') return { kind: 'row' };
-    if (o.kind === 'chunks') return o.of;
-    return o.kind === 'db' || o.kind === 'non-db' || o.kind === 'fixed' ? o : UNKNOWN;
-  }
-  if (ts.isCallExpression(node)) return originOfCall(node);
-  if (ts.isNewExpression(node)) {
-    const name = nameOfCallee(node.expression) ?? '';
-    if (NON_DB_CONSTRUCTORS.has(name) || isServiceName(name)) return { kind: 'non-db' };
-    const lib = VOCABULARY.constructors.get(name);
-    return lib ? { kind: 'db', library: lib } : UNKNOWN;
-  }
-  if (ts.isArrayLiteralExpression(node)) {
-    const spreads = node.elements.filter(ts.isSpreadElement).map((s) => originOf(s.expression));
-    return spreads.find(isUnbounded) ?? spreads.find((o) => o.kind === 'rows' || o.kind === 'cursor') ?? { kind: 'fixed' };
-  }
-  if (ts.isObjectLiteralExpression(node)) return { kind: 'fixed' };
-  if (ts.isConditionalExpression(node)) return worst([originOf(node.whenTrue), originOf(node.whenFalse)]);
-  if (ts.isBinaryExpression(node)) {
-    const op = node.operatorToken.kind;
-    if (op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) return worst([originOf(node.left), originOf(node.right)]);
-    return UNKNOWN;
-  }
-  if (ts.isTaggedTemplateExpression(node)) return originOfCallInfo(classifyTaggedTemplate(node), node);
-  return UNKNOWN;
 }
 
 function originOfCallInfo(info: ReturnType<typeof classifyCall>, node: ts.Node): Origin {
@@ -98,13 +124,19 @@ function originOfCallInfo(info: ReturnType<typeof classifyCall>, node: ts.Node):
 
 function typeAnnotationOrigin(type: ts.TypeNode | undefined): Origin | undefined {
   if (!type) return undefined;
-  const text = type.getText().replace(/<[\s\S]*$/, '').trim();
+  // `string`, `number`, `boolean`...: no keyword names a handle or a service.
+  if (type.kind >= ts.SyntaxKind.FirstKeyword && type.kind <= ts.SyntaxKind.LastKeyword) return undefined;
+  return typeTextOrigin(type.getText());
+}
+
+const typeTextOrigin = memoByName((annotation: string): Origin | undefined => {
+  const text = annotation.replace(/<[\s\S]*$/, '').trim();
   if (/^(Map|Set|WeakMap|WeakSet|ReadonlyMap|ReadonlySet|Record|Stripe|Redis|Hash|Hmac|URLSearchParams)$/.test(text)) return { kind: 'non-db' };
   const lib = VOCABULARY.handleTypes.get(text) ?? VOCABULARY.handleTypes.get(text.replace(/^\w+\./, ''));
   if (lib) return { kind: 'db', library: lib };
   if (/Repository$|Model$|Collection$|Service$/.test(text)) return { kind: 'db' };
   return undefined;
-}
+});
 
 function originOfIdentifier(id: ts.Identifier): Origin {
   const decl = resolveIdentifier(id);
@@ -112,7 +144,22 @@ function originOfIdentifier(id: ts.Identifier): Origin {
   return originOfDeclaration(decl);
 }
 
+/**
+ * The origin of what a declaration binds, worked out once for all its references. A result is kept
+ * only when no cycle was cut while working it out: then everything it rests on is cached, and working
+ * it out again would give the same answer. One reached through a cut depends on where it was asked
+ * from, and is worked out again next time, as before.
+ */
 export function originOfDeclaration(decl: Declaration): Origin {
+  const cached = declarationCache.get(decl);
+  if (cached) return cached;
+  const before = cuts;
+  const o = computeDeclaration(decl);
+  if (cuts === before) declarationCache.set(decl, o);
+  return o;
+}
+
+function computeDeclaration(decl: Declaration): Origin {
   if (ts.isVariableDeclaration(decl)) {
     const typed = typeAnnotationOrigin(decl.type);
     if (typed) return typed;
@@ -191,13 +238,13 @@ function originOfParameter(p: ts.ParameterDeclaration): Origin {
   return worst(paramArgumentOrigins(p));
 }
 
-function moduleOrigin(spec: string): Origin {
+const moduleOrigin = memoByName((spec: string): Origin => {
   if (NON_DB_MODULES.test(spec)) return { kind: 'non-db' };
   const lib = LIBRARIES.find((m) => m.modules.test(spec));
   if (lib && lib.id !== 'raw-sql') return { kind: 'db', library: lib.id };
   if (lib) return { kind: 'db' };
   return UNKNOWN;
-}
+});
 
 function originOfImport(decl: ts.ImportSpecifier | ts.ImportClause | ts.NamespaceImport): Origin {
   let importDecl: ts.Node = decl;
