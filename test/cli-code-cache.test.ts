@@ -3,9 +3,9 @@
 // it, and a damaged cache only costs a plain compile.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { test } from 'node:test';
 
 const cli = join(__dirname, '..', 'bin', 'evolve.js');
@@ -41,6 +41,15 @@ test('the CLI writes its code cache once and its worker threads read it; a damag
 
   const damaged = Buffer.alloc(saved.length, 7);
   writeFileSync(cache, damaged);
+  // Caches of four other builds, used an hour to four hours ago: saving a new cache keeps the three most recently used.
+  const others = [1, 2, 3, 4].map((hours) => {
+    const other = join(dir, `cli-main-${String(hours).repeat(40)}.bin`);
+    writeFileSync(other, 'other build');
+    const usedAt = new Date(Date.now() - hours * 3600 * 1000);
+    utimesSync(other, usedAt, usedAt);
+    return basename(other);
+  });
   assert.equal(lint(), first, 'same output with a damaged cache');
   assert.ok(!readFileSync(cache).equals(damaged), 'the damaged cache was replaced');
+  assert.deepEqual(readdirSync(dir).sort(), [basename(cache), ...others.slice(0, 3)].sort(), 'the least recently used other build is removed');
 });
