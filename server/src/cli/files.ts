@@ -1,6 +1,6 @@
 // Which files `evolve lint` analyses: files named on the command line always; folders expanded with
 // the config's include/exclude patterns.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isEvolveScript, isExcluded, type EvolveConfig } from '../core/config';
 
@@ -11,22 +11,26 @@ export class UsageError extends Error {}
 export function expandPaths(paths: string[], cwd: string, config: EvolveConfig): string[] {
   const out = new Set<string>();
   const walk = (dir: string): void => {
-    let entries: string[];
+    let entries: Dirent[];
     try {
-      entries = readdirSync(dir);
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch {
       return;
     }
-    for (const name of entries.sort()) {
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const name = entry.name;
       if (name === 'node_modules' || name === '.git') continue;
       const full = join(dir, name);
-      let st;
-      try {
-        st = statSync(full);
-      } catch {
-        continue;
+      // The entry's type comes with the listing; only a link needs a stat (to what it points at).
+      let isDirectory = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        try {
+          isDirectory = statSync(full).isDirectory();
+        } catch {
+          continue;
+        }
       }
-      if (st.isDirectory()) walk(full);
+      if (isDirectory) walk(full);
       else if (SCRIPT.test(name) && !name.endsWith('.d.ts') && isEvolveScript(config, full)) out.add(full);
     }
   };

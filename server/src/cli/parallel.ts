@@ -17,7 +17,7 @@ export const LINT_WORKER = 'evolveLintWorker';
 
 /** Files a thread claims at a time: few, so that the threads finish together. */
 const CHUNK = 2;
-/** Below this many files a worker's start (loading the compiler, ~0.1 s of CPU) costs more than it saves. */
+/** Below this many files a worker costs more than it saves: its start (~0.1 s of CPU with the code cache) and its own JIT warm-up. */
 const MIN_FILES_PER_WORKER = 40;
 /** More threads than this gain little: the results and the output are still one thread's work. */
 const MAX_THREADS = 4;
