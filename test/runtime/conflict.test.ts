@@ -44,6 +44,8 @@ test('SQLite: a batch that finds the database locked (SQLITE_BUSY) is retried an
   assert.equal(retries[0]!.batch, 2);
   assert.match(String(retries[0]!.reason), /SQLITE_BUSY/);
   assert.equal(summary.retries, 1);
+  // Retries are counted for the batch that had them, and the count starts again at the next batch.
+  assert.deepEqual(log.of('batch').map((e) => [e.batch, e.batchRetries, e.retries]), [[1, 0, 0], [2, 1, 1], [3, 0, 1]]);
   assert.equal(summary.rows, 300);
   const row150 = runner.prepare('SELECT value, touched FROM items WHERE id = 150').get();
   assert.deepEqual(row150, { value: 2001, touched: 1 }, 'the retried batch saw the other connection\'s committed write');
