@@ -151,11 +151,17 @@ export function walk(root: ts.Node, visit: (n: ts.Node) => void | 'skip' | 'stop
   }
 }
 
-/** Visits every descendant, not entering nested function bodies unless `enterFunctions` says so. */
+const NEVER = (): boolean => false;
+
+/**
+ * Visits every descendant, not entering nested function bodies unless `enterFunctions` says so. For
+ * the kinds the tree index lists (calls, loops, statements, functions), scan its slice instead
+ * (semantics/tree-index.ts): no walk.
+ */
 export function forEachDescendant(
   node: ts.Node,
   visit: (n: ts.Node) => void | 'skip',
-  enterFunctions: (fn: ts.FunctionLikeDeclaration) => boolean = () => false,
+  enterFunctions: (fn: ts.FunctionLikeDeclaration) => boolean = NEVER,
 ): void {
   walk(node, (n) => {
     if (n === node) return undefined;
