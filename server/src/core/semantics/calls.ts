@@ -89,17 +89,24 @@ export function isNonDbReceiver(expr: ts.Expression): boolean {
 
 /** Is `call` a knex-style callable handle: `knex('users')`, `trx(TableName.Posts)`, `this.db('t')`? */
 export function isCallableTableHandle(call: ts.CallExpression): boolean {
-  const arg = call.arguments[0];
-  if (!arg || call.arguments.length > 2) return false;
-  if (!(ts.isStringLiteralLike(arg) || ts.isPropertyAccessExpression(arg) || ts.isIdentifier(arg) || ts.isObjectLiteralExpression(arg))) return false;
-  const callee = unwrap(call.expression);
-  const name = nameOfCallee(callee);
-  if (!name) return false;
-  // `knex.schema.alterTable('t', cb)` changes the schema; it is not a table handle (`knex.table('t')` is).
-  if ((name !== 'table' && (nameFlags(name) & DDL_METHOD) !== 0) || chainNames(callee).includes('schema')) return false;
-  const origin = originOf(callee);
+  const name = callableShape(call);
+  if (name === undefined) return false;
+  const origin = originOf(unwrap(call.expression));
   if (origin.kind === 'db' && origin.library === 'knex') return true;
   return (nameFlags(name) & CALLABLE_NAME) !== 0 && (origin.kind === 'unknown' || (origin.kind === 'db' && origin.library === undefined));
+}
+
+/** The callee's name when a call is shaped like a table handle's (`x('users')`, `x(Table.Posts)`), whatever `x` is. */
+function callableShape(call: ts.CallExpression): string | undefined {
+  const arg = call.arguments[0];
+  if (!arg || call.arguments.length > 2) return undefined;
+  if (!(ts.isStringLiteralLike(arg) || ts.isPropertyAccessExpression(arg) || ts.isIdentifier(arg) || ts.isObjectLiteralExpression(arg))) return undefined;
+  const callee = unwrap(call.expression);
+  const name = nameOfCallee(callee);
+  if (!name) return undefined;
+  // `knex.schema.alterTable('t', cb)` changes the schema; it is not a table handle (`knex.table('t')` is).
+  if ((name !== 'table' && (nameFlags(name) & DDL_METHOD) !== 0) || chainNames(callee).includes('schema')) return undefined;
+  return name;
 }
 
 function objectHasKey(arg: ts.Expression | undefined, keys: Set<string>): ts.Expression | undefined {
@@ -149,7 +156,7 @@ function classifyUncached(call: ts.CallExpression): CallInfo {
   // without a name that reads, writes or takes SQL, only a prepared statement's run, a helper named
   // for a write or a knex-style handle (`trx('users')`) can be one. Such a call is none, whatever its
   // receiver is, so its receiver's origin is not worked out.
-  if (!(any & MAYBE_DB) && !STATEMENT_RUNS.has(name) && !(!receiver && chain.length === 1 && isWriteHelperName(name)) && !isCallableTableHandle(chain[0])) {
+  if (!(any & MAYBE_DB) && !STATEMENT_RUNS.has(name) && !(!receiver && chain.length === 1 && isWriteHelperName(name)) && callableShape(chain[0]) === undefined) {
     return NONE;
   }
 

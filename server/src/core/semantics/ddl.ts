@@ -3,6 +3,7 @@
 import { VOCABULARY } from '../libraries';
 import { ts } from '../ts';
 import { chainNames, chainRoot, nameOfCallee, staticText } from './ast';
+import { isSqlMethodName } from './calls';
 import { originOf, stringValue } from './origins';
 import { classifySql } from './sql';
 
@@ -35,7 +36,7 @@ export function schemaChangeOf(n: ts.CallExpression | ts.TaggedTemplateExpressio
     if (names.length > 1 && onSchema) return { change: NEW_OBJECT.test(name) ? 'new' : 'alter' };
   }
   const arg = n.arguments[0];
-  if (!arg || !(VOCABULARY.sqlMethods.has(name) || /query|exec|raw|sql/i.test(name))) return undefined;
+  if (!arg || !isSqlMethodName(name)) return undefined;
   const sql = stringValue(arg) ?? staticText(arg);
   const change = sqlChange(sql);
   return change && { change, sql };

@@ -20,8 +20,24 @@ function stripComments(sql: string): string {
   return sql.replace(/--[^\n]*/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ');
 }
 
-/** Returns undefined when the text does not look like SQL. */
+const known = new Map<string, SqlInfo | undefined>();
+
+/**
+ * Returns undefined when the text does not look like SQL. Remembered by text (a few hundred regular
+ * expressions over the text otherwise): the same statement is asked about by several rules, and from
+ * a `const sql = '...'` at each of its uses. The result is shared: callers only read it.
+ */
 export function classifySql(raw: string): SqlInfo | undefined {
+  let info = known.get(raw);
+  if (info === undefined && !known.has(raw)) {
+    if (known.size >= 2_000) known.clear();
+    info = classifyUncached(raw);
+    known.set(raw, info);
+  }
+  return info;
+}
+
+function classifyUncached(raw: string): SqlInfo | undefined {
   const sql = stripComments(raw);
   const m = SQL_START.exec(sql);
   if (!m) return undefined;
