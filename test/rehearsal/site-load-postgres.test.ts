@@ -104,7 +104,11 @@ test('site load (postgres): lock_timeout and statement_timeout failures are told
   assert.equal(site.run.failures.other, 0);
   assert.deepEqual(site.timeouts, { busyTimeoutMs: 5000, lockTimeoutMs: 50, statementTimeoutMs: 150 });
   assert.ok(report.locks, 'the script’s lock figures');
-  assert.equal(report.locks.waits, 0, 'the site’s lock waits are not counted as the script’s');
+  // The site's writes waited on the script's lock dozens of times (each a lock-timeout failure); the
+  // script itself may wait once, on a site write in flight when its UPDATE starts (a slow machine
+  // stretches that write). Counting the site's waits as the script's would put it past them.
+  const siteWaits = site.run.failures['lock-timeout'];
+  assert.ok(report.locks.waits <= 1 && report.locks.waits < siteWaits, `the site’s ${siteWaits} lock waits are not counted as the script’s (${report.locks.waits})`);
 });
 
 test('site load (postgres): the knex unbatched example makes site writes wait or time out for its whole transaction', async (t) => {
