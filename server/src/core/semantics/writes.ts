@@ -2,10 +2,10 @@
 // belong to a nested loop over rows (reported on their own) and flushes of an accumulated batch.
 import { ts } from '../ts';
 import { onTreeReuse } from './node-facts';
-import { walk } from './ast';
 import { firstWrite } from './functions';
 import { loopAt } from './loops';
 import { isUnbounded } from './origins';
+import { indexOf } from './tree-index';
 import type { Loop } from './loops';
 
 /**
@@ -47,11 +47,17 @@ export function perItemWrite(loop: Loop): ts.Node | undefined {
 
 /** The first write under a flush guard in the loop body: the loop batches by accumulating. */
 export function flushWrite(loop: Loop): ts.Node | undefined {
-  let found: ts.Node | undefined;
-  walk(loop.body, (n) => {
-    if (!isFlushGuard(n, loop.body)) return undefined;
-    found = firstWrite(n);
-    return found ? 'stop' : 'skip';
-  });
-  return found;
+  const body = loop.body;
+  if (isFlushGuard(body, body)) return firstWrite(body);
+  // The ifs of the body, from the tree index: no walk of it per loop.
+  const index = indexOf(body);
+  const { nodes, ends } = index;
+  for (let i = index.start(body), end = index.end(body, i); i < end; i++) {
+    const n = nodes[i];
+    if (n.kind !== ts.SyntaxKind.IfStatement || !isFlushGuard(n, body)) continue;
+    const found = firstWrite(n);
+    if (found) return found;
+    i = ends[i] - 1;
+  }
+  return undefined;
 }
