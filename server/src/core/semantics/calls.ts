@@ -154,9 +154,9 @@ function classifyUncached(call: ts.CallExpression): CallInfo {
   const receiver = ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee);
   // Most calls of a script are not the database's (`value.trim()`, `console.log(x)`, `rows.map(f)`):
   // without a name that reads, writes or takes SQL, only a prepared statement's run, a helper named
-  // for a write or a knex-style handle (`trx('users')`) can be one. Such a call is none, whatever its
-  // receiver is, so its receiver's origin is not worked out.
-  if (!(any & MAYBE_DB) && !STATEMENT_RUNS.has(name) && !(!receiver && chain.length === 1 && isWriteHelperName(name)) && callableShape(chain[0]) === undefined) {
+  // for a write or a knex-style handle (`trx('users')`, asked first: its origin is the callee's, which
+  // the receiver's is part of) can be one. Any other call is none, whatever its receiver is.
+  if (!(any & MAYBE_DB) && !STATEMENT_RUNS.has(name) && !(!receiver && chain.length === 1 && isWriteHelperName(name)) && !isCallableTableHandle(chain[0])) {
     return NONE;
   }
 
