@@ -58,3 +58,26 @@ test('open buffers edited between analyses of files from disk give what a fresh 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('files analysed from disk leave nothing to re-read: each analysis reads its own imports, not every file seen before', () => {
+  const files = new Map<string, string>();
+  const script = (i: number) => `import { helper } from './helper-${i}';\nimport knex from 'knex';\nexport async function up(db: knex.Knex) {\n  const rows = await db('users');\n  for (const row of rows) await db('users').where({ id: row.id }).update({ n: helper(row) });\n}\n`;
+  for (let i = 0; i < 60; i++) {
+    files.set(`/project/scripts/${i}.ts`, script(i));
+    if (i % 2 === 0) files.set(`/project/scripts/helper-${i}.ts`, `export function helper(row: { id: number }) { return row.id + ${i}; }\n`);
+  }
+  let reads = 0;
+  const analyzer = new Analyzer(defaultConfig('/project'), { readFile: (p) => (reads++, files.get(p)) });
+  const readsPerFile: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    reads = 0;
+    const result = analyzer.analyzeFile(`/project/scripts/${i}.ts`);
+    assert.equal(result.fatal, undefined);
+    readsPerFile.push(reads);
+  }
+  // A found helper is one read (and the script's own); a missing one, the resolution's guesses.
+  const even = readsPerFile.filter((_, i) => i % 2 === 0);
+  const odd = readsPerFile.filter((_, i) => i % 2 === 1);
+  assert.deepEqual(new Set(even).size, 1, `reads per file with a helper: ${even.join(', ')}`);
+  assert.deepEqual(new Set(odd).size, 1, `reads per file without one: ${odd.join(', ')}`);
+});

@@ -63,6 +63,8 @@ export class Analyzer {
    * imported files only: the language server re-analyses every open file after a keystroke in one.
    */
   private results = new WeakMap<ts.SourceFile, FileResult>();
+  /** The imported paths each kept tree's last analysis looked up: the project keeps only those. */
+  private readonly lookups = new Map<string, ReadonlySet<string>>();
 
   constructor(
     private config: EvolveConfig,
@@ -133,7 +135,24 @@ export class Analyzer {
       // use for them once analysed, so they go now.
       this.project.release();
       if (!this.trees.has(path)) forgetNodeFacts();
+      this.keepLookupsOfKeptTrees(path);
     }
+  }
+
+  /**
+   * The project's files are re-read before every analysis to see whether any changed: it keeps only
+   * those the kept trees' last analyses looked up (a lint run or a workspace scan keeps none, so it
+   * reads each file's imports once, as a fresh project would, instead of every file seen so far).
+   */
+  private keepLookupsOfKeptTrees(path: string): void {
+    if (this.trees.has(path)) this.lookups.set(path, this.project.lookedUp());
+    else this.lookups.delete(path);
+    const needed = new Set<string>();
+    for (const [kept, paths] of this.lookups) {
+      if (!this.trees.has(kept)) this.lookups.delete(kept);
+      else for (const p of paths) needed.add(p);
+    }
+    this.project.retainOnly(needed);
   }
 
   private analyzeText(path: string, text: string | undefined, started: number): FileResult {

@@ -79,6 +79,7 @@ export class ProjectContext {
   /** Imported files by path, with the text each was read with (undefined: unreadable; ctx null: not analysed). */
   private readonly files = new Map<string, { text: string | undefined; ctx: FileContext | null }>();
   private root: FileContext | undefined;
+  private looked = new Set<string>();
 
   constructor(private readonly host: AnalysisHost) {}
 
@@ -93,8 +94,27 @@ export class ProjectContext {
       if (stale) break;
     }
     this.root = undefined;
+    this.looked = new Set();
     if (stale) this.files.clear();
     return stale;
+  }
+
+  /** The paths the analysis since the last refresh looked up (found or not): what its result depends on. */
+  lookedUp(): ReadonlySet<string> {
+    return this.looked;
+  }
+
+  /**
+   * Keeps only the files at these paths. What is kept is read again before every analysis
+   * (refresh), so a workspace scan or a lint run, which keeps no trees, must not pile up every
+   * file and every missed guess of import resolution it ever looked at.
+   */
+  retainOnly(paths: ReadonlySet<string>): void {
+    for (const [path, entry] of this.files) {
+      if (paths.has(path)) continue;
+      if (entry.ctx) contexts.delete(entry.ctx.sf);
+      this.files.delete(path);
+    }
   }
 
   /** After an analysis: forgets the analysed file's context (see Analyzer.analyzeFile). */
@@ -114,6 +134,7 @@ export class ProjectContext {
   /** A project file imported by relative path, parsed on first use (undefined when unreadable). */
   load(path: string): FileContext | undefined {
     if (this.root?.path === path) return this.root;
+    this.looked.add(path);
     const known = this.files.get(path);
     if (known) return known.ctx ?? undefined;
     const text = this.host.readFile(path);
