@@ -58,11 +58,15 @@ export function findExplicitTransactions(sf: ts.SourceFile): ExplicitTransaction
 
 function asOpening(call: ts.CallExpression): ExplicitTransaction | undefined {
   const name = nameOfCallee(call.expression) ?? '';
+  const callee = unwrap(call.expression);
+  const byName = OPEN_NAMES.has(name) && ts.isPropertyAccessExpression(callee) && !hasFunctionArg(call);
+  // Every call of the file comes here: only a transaction-opening name, or a first argument whose
+  // source mentions BEGIN (its text with leading trivia: never less than getText's), goes further.
+  if (!byName && !(call.arguments.length > 0 && BEGIN_TEXT.test(call.getSourceFile().text.slice(call.arguments[0].pos, call.arguments[0].end)))) return undefined;
   const stmt = statementOf(call);
   if (!stmt) return undefined;
   const fn = enclosingFunction(call) ?? call.getSourceFile();
-  const callee = unwrap(call.expression);
-  if (OPEN_NAMES.has(name) && ts.isPropertyAccessExpression(callee) && !hasFunctionArg(call)) {
+  if (byName) {
     // Kysely `db.transaction().execute(cb)` is callback-managed.
     const outer = call.parent && ts.isPropertyAccessExpression(call.parent) ? call.parent.parent : undefined;
     if (outer && ts.isCallExpression(outer) && hasFunctionArg(outer)) return undefined;
@@ -79,7 +83,7 @@ function asOpening(call: ts.CallExpression): ExplicitTransaction | undefined {
     return undefined;
   }
   // Only a call whose arguments mention BEGIN can open a transaction with SQL: skip classifying the rest.
-  if (call.arguments.length > 0 && BEGIN_TEXT.test(call.arguments[0].getText()) && classifyCall(call).kind === 'begin') {
+  if (BEGIN_TEXT.test(call.arguments[0].getText()) && classifyCall(call).kind === 'begin') {
     const recv = ts.isPropertyAccessExpression(callee) ? rootName(callee.expression) : undefined;
     if (recv) return { open: call, statement: stmt, handle: recv, style: 'sql', fn };
   }
