@@ -59,6 +59,22 @@ export function cpuMs(): number {
   return (hasLinuxThreadClock ? linuxThreadCpuMs() : undefined) ?? processCpuMs();
 }
 
+/** How stale `cpuMark` may be, in wall time (so in CPU time too: a thread's never runs ahead of it). */
+export const CPU_MARK_STALE_MS = 20;
+let mark = { cpu: -Infinity, at: -Infinity };
+
+/**
+ * This thread's CPU time as read at most CPU_MARK_STALE_MS of wall time ago: never more than the
+ * true figure, and at most that much less. For the start of each file's budget, which reading the
+ * clock (a file read on Linux) made 5% of a lint run; a start read early only makes a file give up
+ * up to 20 ms sooner, against a budget of seconds.
+ */
+export function cpuMark(): number {
+  const now = performance.now();
+  if (now - mark.at > CPU_MARK_STALE_MS) mark = { cpu: cpuMs(), at: now };
+  return mark.cpu;
+}
+
 function processCpuMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
@@ -72,7 +88,7 @@ let checks = 0;
 /** Runs `work` with a deadline `ms` of CPU time from now (nested calls keep the outer deadline). */
 export function withBudget<T>(ms: number, work: () => T): T {
   if (deadline !== Infinity) return work();
-  deadline = cpuMs() + ms;
+  deadline = cpuMark() + ms;
   wallDeadline = performance.now() + ms;
   budget = ms;
   try {
