@@ -34,6 +34,12 @@ function checkAgainstWalk(sf: ts.SourceFile, label: string): number {
     if (n.kind === ts.SyntaxKind.Identifier) identifiers.push(n);
   });
   assert.deepEqual(index.identifiers, identifiers, `${label}: identifiers`);
+  // By name: the first names are found by a scan each, the rest after grouping them all (and a name
+  // asked for again, or one that is not there, before and after).
+  const names = [...new Set(identifiers.map((n) => (n as ts.Identifier).text)), 'notAnIdentifierHere'];
+  for (const name of [...names, ...names]) {
+    assert.deepEqual(index.identifiersNamed(name), identifiers.filter((n) => (n as ts.Identifier).text === name), `${label}: identifiers named ${name}`);
+  }
   for (const root of all) {
     const expected: ts.Node[] = [];
     walk(root, (n) => {
