@@ -142,6 +142,31 @@ test('an edit to an imported helper, in its buffer or on disk, reaches a long-li
   }
 });
 
+test('a helper edited on disk reaches the open script\'s cached result, after the same text was analysed again', () => {
+  const { dir, script, helpers } = project();
+  try {
+    const config = defaultConfig(dir);
+    const text = readFileSync(script, 'utf8');
+    const warm = new Analyzer(config);
+    warm.setFileText(script, text);
+    const fresh = () => {
+      const analyzer = new Analyzer(config);
+      analyzer.setFileText(script, text);
+      return analyzer.analyzeFile(script);
+    };
+    writeFileSync(helpers, PURE);
+    assert.deepEqual(warm.analyzeFile(script), fresh(), 'first analysis');
+    // The same text again: the editor re-analyses every open file after a keystroke in another.
+    assert.deepEqual(warm.analyzeFile(script), fresh(), 'the same text, from its kept result');
+    writeFileSync(helpers, WRITES);
+    const after = fresh();
+    assert.notDeepEqual(after.findings.map((f) => f.ruleId), [], 'the writing helper gives the script a finding');
+    assert.deepEqual(warm.analyzeFile(script), after, 'the helper changed on disk');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a helper that imports the analysed script back sees the script\'s edits', () => {
   const { dir, script, helpers } = project();
   try {

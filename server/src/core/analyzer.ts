@@ -66,7 +66,7 @@ export class Analyzer {
    * imported files only: the language server re-analyses every open file after a keystroke in one.
    */
   private results = new WeakMap<ts.SourceFile, FileResult>();
-  /** The imported paths each kept tree's last analysis looked up: the project keeps only those. */
+  /** The imported paths each kept tree's result was worked out from: the project keeps only those. */
   private readonly lookups = new Map<string, ReadonlySet<string>>();
 
   constructor(
@@ -138,7 +138,7 @@ export class Analyzer {
       // use for them once analysed, so they go now.
       this.project.release();
       if (!this.trees.has(path)) forgetNodeFacts();
-      this.keepLookupsOfKeptTrees(path);
+      this.retainKeptTreesLookups();
     }
   }
 
@@ -147,9 +147,7 @@ export class Analyzer {
    * those the kept trees' last analyses looked up (a lint run or a workspace scan keeps none, so it
    * reads each file's imports once, as a fresh project would, instead of every file seen so far).
    */
-  private keepLookupsOfKeptTrees(path: string): void {
-    if (this.trees.has(path)) this.lookups.set(path, this.project.lookedUp());
-    else this.lookups.delete(path);
+  private retainKeptTreesLookups(): void {
     const needed = new Set<string>();
     for (const [kept, paths] of this.lookups) {
       if (!this.trees.has(kept)) this.lookups.delete(kept);
@@ -237,7 +235,12 @@ export class Analyzer {
     if (cut) result.findings = result.findings.filter((f) => !inCutStatement(sf, cut, f.start));
     result.findings = applyPrecedence(result.findings, (f) => subjects.get(f) ?? []);
     result.findings.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
-    if (this.trees.get(path) === sf) this.results.set(sf, result);
+    if (this.trees.get(path) === sf) {
+      // With the files it looked up: an analysis served from this result looks up none, yet
+      // depends on them (they are re-read before each analysis while the tree is kept).
+      this.results.set(sf, result);
+      this.lookups.set(path, project.lookedUp());
+    }
     return result;
   }
 }
