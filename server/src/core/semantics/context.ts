@@ -3,8 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { librariesImported, type LibraryId } from '../libraries';
 import { parseSource } from '../parse';
 import { ts } from '../ts';
-import { walk } from './ast';
 import { MAX_FILE_CHARS } from './budget';
+import { treeIndex } from './tree-index';
 
 export type Origin =
   /** An array of rows from a read; `bounded` when the read is limited, `page` when it pages. */
@@ -45,15 +45,15 @@ export class FileContext {
     for (const s of sf.statements) {
       if (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier)) specs.push(s.moduleSpecifier.text);
     }
-    // A walk of the whole tree (the editor's analysis repeats it on every keystroke): not for a
+    // The calls of the tree index (which the rules use too), not a walk of its own; and not for a
     // file that never says `require`.
     if (sf.text.includes('require')) {
-      walk(sf, (n) => {
+      for (const n of treeIndex(sf).nodes) {
+        if (specs.length >= 200) break;
         if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'require' && n.arguments[0] && ts.isStringLiteral(n.arguments[0])) {
           specs.push(n.arguments[0].text);
         }
-        return specs.length < 200 ? undefined : 'stop';
-      });
+      }
     }
     this.imports = specs;
     this.libraries = librariesImported(specs);
