@@ -84,3 +84,38 @@ test('a tree re-parsed incrementally gets a new index, which agrees with walk', 
   assert.notEqual(treeIndex(after), old);
   checkAgainstWalk(after, `${path}, edited`);
 });
+
+/** Nodes whose parent pointer is not the node `ts.forEachChild` reached them from (undefined counts). */
+function wrongParents(sf: ts.SourceFile): number {
+  let wrong = 0;
+  const stack: ts.Node[] = [sf];
+  while (stack.length > 0) {
+    const n = stack.pop() as ts.Node;
+    ts.forEachChild(n, (child) => {
+      if (child.parent !== n) wrong++;
+      stack.push(child);
+    });
+  }
+  return wrong;
+}
+
+test('parseSource leaves the parent pointers to the index, which sets every one TypeScript would', () => {
+  const inputs = examples().slice(0, 12);
+  for (let seed = 1; seed <= 80; seed++) {
+    const input = generate(seed);
+    if (input.text.length <= 20_000) inputs.push({ path: `/fuzz/${input.file}`, text: input.text });
+  }
+  let nodes = 0;
+  for (const { path, text } of inputs) {
+    const bare = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false);
+    assert.ok(wrongParents(bare) > 0 || bare.statements.length === 0, `${path}: TypeScript set parents without being asked, so this test proves nothing`);
+  }
+  // Nested past what the recursive parser can take: parseSource cuts it (parse.ts), then indexes the cut tree.
+  inputs.push({ path: '/deep.ts', text: `const x = ${'['.repeat(20_000)}${']'.repeat(20_000)};\nfor (const r of rows) f(r);\n` });
+  for (const { path, text } of inputs) {
+    const sf = parseSource(path, text);
+    assert.equal(wrongParents(sf), 0, `${path}: nodes without their parent`);
+    nodes += sf.end;
+  }
+  assert.ok(nodes > 100_000, `only ${nodes} characters of trees checked`);
+});

@@ -107,7 +107,10 @@ export class TreeIndex {
         childCount = 0;
         ts.forEachChild(n, collectChild);
         for (let i = childCount - 1; i >= 0; i--) {
-          stack.push(children[i]);
+          const child = children[i];
+          // parseSource's trees come without parent pointers: this walk sets them (see parse.ts).
+          (child as { parent: ts.Node }).parent = n;
+          stack.push(child);
           depths.push(depth + 1);
         }
       }
