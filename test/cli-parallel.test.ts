@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { analyzeFiles } from '../server/src/cli/parallel';
+import { analyzeFiles, defaultThreads } from '../server/src/cli/parallel';
 import { loadConfig } from '../server/src/core/config-file';
 
 const workerScript = join(__dirname, '..', 'dist', 'cli.js');
@@ -46,4 +46,8 @@ test('a worker that fails, or ends without analysing its files, fails the run', 
   const idle = join(dir, 'idle.js');
   writeFileSync(idle, '');
   await assert.rejects(analyzeFiles(files, config, { threads: 2, workerScript: idle, init: { cwd: dir }, mainThreadAnalyses: false }), /no lint thread analysed .*000_step\.js/);
+});
+
+test('the default leaves one CPU to V8 and uses at most four threads', () => {
+  assert.deepEqual([1, 2, 3, 4, 8, 64].map((cpus) => defaultThreads(cpus)), [1, 1, 2, 3, 4, 4]);
 });

@@ -23,7 +23,7 @@ Options:
   --max-warnings N              Exit 1 when there are more than N warnings (default: unlimited)
   --include-hints               Include hint-severity findings in json and sarif output
   --config FILE                 Use this evolve.config.json instead of the nearest one
-  --threads N                   Analyse on N threads (default: the CPU count, at most 4; 1 = no workers)
+  --threads N                   Analyse on N threads (default: one per CPU but one, at most 4; 1 = no workers)
   -h, --help                    Show this help
 
 Exit codes: 0 no errors and warnings within --max-warnings; 1 errors, too many warnings or a file

@@ -39,8 +39,14 @@ interface Reply {
   results: LintFileResult[];
 }
 
-export function defaultThreads(): number {
-  return Math.max(1, Math.min(MAX_THREADS, availableParallelism()));
+/**
+ * One analysis thread per CPU but one, up to MAX_THREADS. V8 compiles the hot code (TypeScript's
+ * parser, the rules) and collects garbage on threads of its own, about half as much CPU again as the
+ * analysis itself, and each worker compiles everything anew: on 2 CPUs a second analysis thread made
+ * `evolve lint` over 1,000 scripts 12% slower (1.48 s against 1.33 s), the spare CPU being V8's.
+ */
+export function defaultThreads(cpus = availableParallelism()): number {
+  return Math.max(1, Math.min(MAX_THREADS, cpus - 1));
 }
 
 /** Claims chunks of `files` from the shared counter until none is left, analysing each with `analyze`. */
