@@ -101,13 +101,16 @@ export function createContext({ runs, root, tmpDir }) {
   }
   /**
    * Medians of several contenders, run round-robin (a, b, c, a, b, c...) so a slow spell of the
-   * machine hits all of them alike and their ratios stay fair.
+   * machine hits all of them alike and their ratios stay fair. `beforeEach` runs untimed before
+   * every run: contenders that leave state behind (a table bloated by a million updates) would
+   * otherwise each start from the mess of the one before, the later one always from a worse one.
    */
-  async function medians(contenders, { runs: count = runs, warmup = 0 } = {}) {
+  async function medians(contenders, { runs: count = runs, warmup = 0, beforeEach } = {}) {
     const names = Object.keys(contenders);
     const samples = Object.fromEntries(names.map((n) => [n, []]));
     for (let i = 0; i < warmup + count; i++) {
       for (const name of names) {
+        if (beforeEach) await beforeEach(name);
         const { ms } = await measure(contenders[name]);
         if (i >= warmup) samples[name].push(ms);
       }

@@ -17,6 +17,8 @@ export async function run(ctx) {
   let calls = 0;
   const timed = await ctx.median(() => { calls++; }, { warmup: 2 });
   const pair = await ctx.medians({ a: () => {}, b: async () => {} });
+  const order = [];
+  await ctx.medians({ a: () => { order.push('a'); }, b: () => { order.push('b'); } }, { runs: 2, warmup: 1, beforeEach: async (name) => { order.push('reset ' + name); } });
   const child = await ctx.exec(process.execPath, ['-e', 'process.stdout.write("hi")']);
   writeFileSync(join(ctx.tmpDir, 'scratch.txt'), 'x');
   return {
@@ -31,6 +33,7 @@ export async function run(ctx) {
       { metric: 'samples', value: timed.samples.length + pair.a.samples.length + pair.b.samples.length, unit: 'count' },
       { metric: 'child output', value: child.stdout.length, unit: 'chars', note: ctx.tmpDir + ' ' + existsSync(ctx.root + '/package.json') },
       { metric: 'not yet', unit: 'ms', skipped: 'entry point missing' },
+      { metric: 'order', value: order.length, unit: 'count', note: order.join(',') },
     ],
   };
 }
@@ -96,6 +99,7 @@ test('bench harness: results.json shape, ratios, verdicts and previous figures',
   assert.equal(get('calls').value, 5, 'median runs `runs` times after its warmup');
   assert.equal(get('samples').value, 9, 'median and medians collect `runs` samples each');
   assert.equal(get('child output').value, 2);
+  assert.equal(get('order').note, Array(3).fill('reset a,a,reset b,b').join(','), 'beforeEach runs before every run of every contender, warm-up runs included');
   assert.deepEqual([get('not yet').verdict, get('not yet').skipped], ['skip', 'entry point missing']);
   const [suiteTmp, rootSeen] = (get('child output').note ?? '').split(' ');
   assert.equal(rootSeen, 'true', 'ctx.root is the repository');

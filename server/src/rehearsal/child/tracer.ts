@@ -25,7 +25,15 @@ export interface TransactionState {
 }
 
 export class Tracer {
-  readonly statements: Record<StatementKind, number> = { select: 0, insert: 0, update: 0, delete: 0, ddl: 0, transaction: 0, other: 0 };
+  // Statements by kind, a field each: `counts[info.kind]++` on a record cost 50-80 ns a statement
+  // (a keyed store), most of the tracing's cost on a fast UPDATE (about 600 ns in SQLite).
+  private selects = 0;
+  private inserts = 0;
+  private updates = 0;
+  private deletes = 0;
+  private ddls = 0;
+  private transactionStatements = 0;
+  private others = 0;
   rowsRead = 0;
   rowsWritten = 0;
   writesOutsideTransaction = 0;
@@ -66,7 +74,28 @@ export class Tracer {
   }
 
   statement(info: SqlInfo, rowsRead: number, rowsWritten: number, inTransaction: boolean): void {
-    this.statements[info.kind]++;
+    switch (info.kind) {
+      case 'update':
+        this.updates++;
+        break;
+      case 'select':
+        this.selects++;
+        break;
+      case 'insert':
+        this.inserts++;
+        break;
+      case 'delete':
+        this.deletes++;
+        break;
+      case 'transaction':
+        this.transactionStatements++;
+        break;
+      case 'ddl':
+        this.ddls++;
+        break;
+      default:
+        this.others++;
+    }
     this.rowsRead += rowsRead;
     if (rowsWritten > 0 || info.write) {
       this.rowsWritten += rowsWritten;
@@ -137,8 +166,12 @@ export class Tracer {
     };
   }
 
+  get statements(): Record<StatementKind, number> {
+    return { select: this.selects, insert: this.inserts, update: this.updates, delete: this.deletes, ddl: this.ddls, transaction: this.transactionStatements, other: this.others };
+  }
+
   statementCount(): number {
-    return Object.values(this.statements).reduce((a, b) => a + b, 0);
+    return this.selects + this.inserts + this.updates + this.deletes + this.ddls + this.transactionStatements + this.others;
   }
 
   progress(): ProgressSnapshot {
