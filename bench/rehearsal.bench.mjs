@@ -71,15 +71,17 @@ export async function run(ctx) {
   writeFileSync(untraced, UNTRACED);
   const driver = join(ctx.root, 'node_modules', 'better-sqlite3');
 
-  // Round-robin, so a slow spell of the machine hits both sides of each ratio alike.
+  // Round-robin, so a slow spell of the machine hits both sides of each ratio alike; every other
+  // round in reverse order, so neither side always runs right after the other (harness.mjs medians).
   const samples = { snapshot: [], cp: [], traced: [], untraced: [] };
   rehearse(ctx, command, noop, database); // warm-up: page cache, esbuild, the child's first start
-  for (let i = 0; i < ctx.runs; i++) {
-    samples.snapshot.push(rehearse(ctx, command, noop, database).snapshot.ms);
-    samples.cp.push(timed('cp', [database, join(ctx.tmpDir, 'cp.db')]).ms);
-    samples.traced.push(rehearse(ctx, command, backfill, database).durationMs);
-    samples.untraced.push(Number(timed(process.execPath, [untraced, driver, database, join(ctx.tmpDir, 'plain.db'), backfill]).stdout));
-  }
+  const steps = [
+    () => samples.snapshot.push(rehearse(ctx, command, noop, database).snapshot.ms),
+    () => samples.cp.push(timed('cp', [database, join(ctx.tmpDir, 'cp.db')]).ms),
+    () => samples.traced.push(rehearse(ctx, command, backfill, database).durationMs),
+    () => samples.untraced.push(Number(timed(process.execPath, [untraced, driver, database, join(ctx.tmpDir, 'plain.db'), backfill]).stdout)),
+  ];
+  for (let i = 0; i < ctx.runs; i++) for (const step of i % 2 === 0 ? steps : [...steps].reverse()) step();
   return {
     name: 'rehearsal',
     results: [
