@@ -106,10 +106,21 @@ test('parseSource leaves the parent pointers to the index, which sets every one 
     if (input.text.length <= 20_000) inputs.push({ path: `/fuzz/${input.file}`, text: input.text });
   }
   let nodes = 0;
+  let bareParsed = 0;
   for (const { path, text } of inputs) {
-    const bare = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false);
+    let bare: ts.SourceFile;
+    try {
+      bare = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false);
+    } catch (error) {
+      // Nesting 1,000 deep overflows TypeScript's recursive parser where the native stack is smaller
+      // (it did on CI's machine); parseSource cuts those below.
+      if (error instanceof RangeError) continue;
+      throw error;
+    }
+    bareParsed++;
     assert.ok(wrongParents(bare) > 0 || bare.statements.length === 0, `${path}: TypeScript set parents without being asked, so this test proves nothing`);
   }
+  assert.ok(bareParsed >= 60, `TypeScript parsed only ${bareParsed} of the inputs whole`);
   // Nested past what the recursive parser can take: parseSource cuts it (parse.ts), then indexes the cut tree.
   inputs.push({ path: '/deep.ts', text: `const x = ${'['.repeat(20_000)}${']'.repeat(20_000)};\nfor (const r of rows) f(r);\n` });
   for (const { path, text } of inputs) {
