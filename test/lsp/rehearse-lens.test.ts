@@ -32,6 +32,12 @@ const cases: { name: string; file?: string; code: string; at: string | null; kin
   { name: 'a default export wins over a main call', code: 'async function main() {}\nmain();\nexport default main;\n', at: 'export default main', kind: 'default-export' },
   { name: 'a call of an imported function is not an entry', code: "import { go } from './go';\nconst db = open();\ngo();\n", at: 'const db = open()', kind: 'first-statement' },
   { name: 'an empty file', code: '// nothing yet\n', at: null },
+  {
+    name: 'a default export after a literal nested too deeply for the parser',
+    code: `const fixture = ${'['.repeat(50_000)}${']'.repeat(50_000)};\nexport default async function run() {}\n`,
+    at: 'export default async function',
+    kind: 'default-export',
+  },
 ];
 
 for (const c of cases) {

@@ -2,7 +2,7 @@
 // rehearsal child runs (see rehearsal/child/runners.ts) — a default export, an exported `up`
 // (knex, umzug, migrate-mongo), a migration class with an `up` method (TypeORM), or the top-level
 // call of a plain script's own function (`main()`, `main().catch(...)`, `void main()`).
-import { scriptKindFor } from './parse';
+import { parseSource } from './parse';
 import { ts } from './ts';
 
 export interface EntryPoint {
@@ -86,7 +86,9 @@ const PREFERENCE: EntryPoint['kind'][] = ['default-export', 'up', 'migration-cla
 
 /** The script's entry point, or its first statement after the imports; null for a file with no statements. */
 export function findEntryPoint(path: string, text: string): EntryPoint | null {
-  const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindFor(path));
+  // parseSource, not ts.createSourceFile: a file nested too deeply for TypeScript's recursive parser
+  // (a generated fixture, a minified bundle) is cut rather than overflowing the stack.
+  const sf = parseSource(path, text);
   const localFunctions = localFunctionNames(sf);
   let best: { statement: ts.Statement; kind: EntryPoint['kind'] } | undefined;
   for (const statement of sf.statements) {
